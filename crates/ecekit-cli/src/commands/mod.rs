@@ -1,0 +1,5 @@
+pub mod curl;
+pub mod keystore;
+pub mod policy;
+pub mod repository;
+pub mod validate;

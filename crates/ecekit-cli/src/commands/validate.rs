@@ -1,0 +1,10 @@
+//! `ecekit validate` (being built: see issue 3).
+
+use crate::CliError;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> Result<u8, CliError> {
+    Err(CliError("`ecekit validate` is not built yet".into()))
+}

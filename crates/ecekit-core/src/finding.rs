@@ -1,0 +1,206 @@
+//! Findings: what every validator returns.
+//!
+//! A finding says what is wrong (`message`, which also says why it matters),
+//! how to fix it (`help`), and where: line:column in the input and a JSON
+//! pointer. Codes are stable: scripts and the UI key on them.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Suggestion,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in the input. `line` and `column` are 1-based; `column` counts
+/// characters (not bytes). `start`/`end` are byte offsets into the input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub start: usize,
+    pub end: usize,
+    /// RFC 6901 JSON pointer of the value the finding is about ("" = the root).
+    pub pointer: String,
+}
+
+/// A machine-applicable fix: replace `start..end` of the input with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Stable code such as `JSON_SYNTAX` or `KS_UNKNOWN_SETTING`.
+    pub code: &'static str,
+    /// What is wrong and why it matters.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+    pub location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Edit>,
+}
+
+impl Finding {
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        location: Location,
+    ) -> Self {
+        Finding {
+            severity,
+            code,
+            message: message.into(),
+            help: help.into(),
+            location,
+            fix: None,
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Edit) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// The one-line text form used by the CLI:
+    /// `LINE:COL: SEVERITY[CODE]: message Fix: help (at POINTER)`.
+    pub fn to_line(&self) -> String {
+        let mut line = format!(
+            "{}:{}: {}[{}]: {}",
+            self.location.line, self.location.column, self.severity, self.code, self.message
+        );
+        if !self.help.is_empty() {
+            line.push_str(" Fix: ");
+            line.push_str(&self.help);
+        }
+        if !self.location.pointer.is_empty() {
+            line.push_str(" (at ");
+            line.push_str(&self.location.pointer);
+            line.push(')');
+        }
+        line
+    }
+}
+
+/// Sorts findings by position, then severity, then code, so output is stable.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.location.start, a.severity, a.code).cmp(&(b.location.start, b.severity, b.code))
+    });
+}
+
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
+
+/// Maps byte offsets to 1-based line and character column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text.as_bytes()));
+        LineIndex { line_starts }
+    }
+
+    /// 1-based (line, column) of byte offset `offset` in `text`.
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line + 1, column + 1)
+    }
+
+    /// A location for byte range `start..end` with JSON pointer `pointer`.
+    pub fn location(&self, text: &str, start: usize, end: usize, pointer: &str) -> Location {
+        let (line, column) = self.position(text, start);
+        Location {
+            line,
+            column,
+            start,
+            end,
+            pointer: pointer.to_string(),
+        }
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "ab\né{x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), (1, 1));
+        assert_eq!(index.position(text, 3), (2, 1));
+        // 'é' is two bytes; '{' is the second character of line 2.
+        assert_eq!(index.position(text, 5), (2, 2));
+        assert_eq!(index.position(text, text.len()), (3, 1));
+    }
+
+    #[test]
+    fn line_form_has_position_severity_code_and_pointer() {
+        let f = Finding::new(
+            Severity::Warning,
+            "X_CODE",
+            "Something is off.",
+            "Change it.",
+            Location {
+                line: 3,
+                column: 7,
+                start: 0,
+                end: 1,
+                pointer: "/a/b".into(),
+            },
+        );
+        assert_eq!(
+            f.to_line(),
+            "3:7: warning[X_CODE]: Something is off. Fix: Change it. (at /a/b)"
+        );
+    }
+}

@@ -1,0 +1,437 @@
+//! JSON with positions.
+//!
+//! Validators need to say where a problem is (line:column and JSON pointer),
+//! to see duplicate keys (serde_json silently keeps the last one) and to keep
+//! going after a syntax slip such as a missing comma, so that a user fixing a
+//! pasted document sees every problem at once. `parse` does a strict parse
+//! first; if that fails it reports every syntax problem it can find and
+//! re-parses leniently (missing/trailing commas, comments tolerated) so the
+//! semantic checks still run on what the user meant.
+
+use crate::finding::{Finding, LineIndex, Location, Severity};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use std::collections::HashSet;
+
+pub use jsonc_parser::ast;
+pub use jsonc_parser::common::Range;
+
+pub const SYNTAX: &str = "JSON_SYNTAX";
+pub const MISSING_COMMA: &str = "JSON_MISSING_COMMA";
+pub const TRAILING_COMMA: &str = "JSON_TRAILING_COMMA";
+pub const COMMENT: &str = "JSON_COMMENT";
+pub const DUPLICATE_KEY: &str = "JSON_DUPLICATE_KEY";
+pub const EMPTY: &str = "JSON_EMPTY";
+
+/// A parsed document: the AST (if any could be recovered), the findings of
+/// the parse itself, and the means to turn ranges into locations.
+pub struct JsonDoc<'a> {
+    pub text: &'a str,
+    pub index: LineIndex,
+    pub root: Option<ast::Value<'a>>,
+    /// Syntax and duplicate-key findings.
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> JsonDoc<'a> {
+    pub fn location(&self, range: Range, pointer: &str) -> Location {
+        self.index
+            .location(self.text, range.start, range.end, pointer)
+    }
+
+    /// A finding about the node at `range` / `pointer`.
+    pub fn finding(
+        &self,
+        severity: Severity,
+        code: &'static str,
+        range: Range,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Finding {
+        Finding::new(severity, code, message, help, self.location(range, pointer))
+    }
+
+    /// True when the strict parse succeeded (the findings may still hold
+    /// duplicate keys).
+    pub fn is_strictly_valid(&self) -> bool {
+        !self.findings.iter().any(|f| {
+            matches!(
+                f.code,
+                SYNTAX | MISSING_COMMA | TRAILING_COMMA | COMMENT | EMPTY
+            )
+        })
+    }
+}
+
+fn strict_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+fn lenient_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: true,
+        allow_trailing_commas: true,
+        allow_missing_commas: true,
+        ..strict_options()
+    }
+}
+
+pub fn parse(text: &str) -> JsonDoc<'_> {
+    let index = LineIndex::new(text);
+    let mut doc = JsonDoc {
+        text,
+        index,
+        root: None,
+        findings: Vec::new(),
+    };
+    let no_collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
+    match jsonc_parser::parse_to_ast(text, &no_collect, &strict_options()) {
+        Ok(result) => doc.root = result.value,
+        Err(strict_error) => {
+            let with_tokens = CollectOptions {
+                comments: CommentCollectionStrategy::AsTokens,
+                tokens: true,
+            };
+            match jsonc_parser::parse_to_ast(text, &with_tokens, &lenient_options()) {
+                Ok(result) => {
+                    doc.root = result.value;
+                    let tokens = result.tokens.unwrap_or_default();
+                    let found = punctuation_findings(&doc, &tokens);
+                    if found.is_empty() {
+                        // The lenient parse accepted something the strict one did not
+                        // for a reason the token scan does not name: report it as is.
+                        doc.findings.push(syntax_finding(&doc, &strict_error));
+                    } else {
+                        doc.findings.extend(found);
+                    }
+                }
+                Err(_) => doc.findings.push(syntax_finding(&doc, &strict_error)),
+            }
+        }
+    }
+    if doc.root.is_none() && doc.findings.is_empty() {
+        let f = doc.finding(
+            Severity::Error,
+            EMPTY,
+            Range::new(0, 0),
+            "",
+            "The input is empty: there is no JSON document to check.",
+            "Paste the whole document, starting with `{`.",
+        );
+        doc.findings.push(f);
+    }
+    if let Some(root) = &doc.root {
+        let mut dups = Vec::new();
+        collect_duplicates(&doc, root, &mut String::new(), &mut dups);
+        doc.findings.extend(dups);
+    }
+    doc
+}
+
+fn syntax_finding(doc: &JsonDoc<'_>, error: &jsonc_parser::errors::ParseError) -> Finding {
+    let range = error.range();
+    let (what, help) = describe_error(error.kind());
+    doc.finding(
+        Severity::Error,
+        SYNTAX,
+        range,
+        "",
+        format!("Invalid JSON: {what}. The API rejects a body that is not valid JSON."),
+        help,
+    )
+}
+
+fn describe_error(kind: &ParseErrorKind) -> (String, &'static str) {
+    use ParseErrorKind::*;
+    let help = match kind {
+        ExpectedComma => "Add a `,` between the two values.",
+        TrailingCommasNotAllowed => "Remove the `,` before the closing bracket.",
+        CommentsNotAllowed => "Remove the comment: JSON has no comments.",
+        SingleQuotedStringsNotAllowed => "Use double quotes `\"` around strings.",
+        ExpectedStringObjectProperty => {
+            "Put the property name in double quotes, e.g. `\"name\": value`."
+        }
+        ExpectedColonAfterObjectKey => "Add a `:` between the property name and its value.",
+        UnterminatedObject => "Add the missing `}` at the end of the object.",
+        UnterminatedArray => "Add the missing `]` at the end of the array.",
+        MultipleRootJsonValues => {
+            "A body holds one JSON value: remove what follows it, or wrap the values in an array."
+        }
+        UnexpectedWord => "Quote the text if it is a string, or use true, false or null.",
+        String(_) => "Close the string with `\"` and escape `\"`, `\\` and control characters inside it.",
+        NestingDepthExceeded => "Reduce the nesting: no ecekit document is nested that deep.",
+        _ => "Correct the JSON at this position.",
+    };
+    (kind.to_string().to_lowercase(), help)
+}
+
+fn is_value_end(token: &Token<'_>) -> bool {
+    matches!(
+        token,
+        Token::CloseBrace
+            | Token::CloseBracket
+            | Token::String(_)
+            | Token::Word(_)
+            | Token::Boolean(_)
+            | Token::Number(_)
+            | Token::Null
+    )
+}
+
+fn is_value_start(token: &Token<'_>) -> bool {
+    matches!(
+        token,
+        Token::OpenBrace
+            | Token::OpenBracket
+            | Token::String(_)
+            | Token::Word(_)
+            | Token::Boolean(_)
+            | Token::Number(_)
+            | Token::Null
+    )
+}
+
+/// Finds every missing comma, trailing comma and comment in a document the
+/// lenient parser accepted.
+fn punctuation_findings(doc: &JsonDoc<'_>, tokens: &[jsonc_parser::tokens::TokenAndRange<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let significant: Vec<_> = tokens
+        .iter()
+        .filter(|t| {
+            if matches!(t.token, Token::CommentLine(_) | Token::CommentBlock(_)) {
+                out.push(doc.finding(
+                    Severity::Error,
+                    COMMENT,
+                    t.range,
+                    "",
+                    "JSON has no comments; the API rejects a body that contains one.",
+                    "Remove the comment.",
+                ).with_fix(crate::finding::Edit { start: t.range.start, end: t.range.end, replacement: String::new() }));
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    for pair in significant.windows(2) {
+        let (prev, next) = (&pair[0], &pair[1]);
+        // `"a": 1 "b": 2` or `} "b"`: a value ends and the next starts with no comma.
+        // A colon after a string is fine (`"key": ...`), and so is a string followed by `:`.
+        if is_value_end(&prev.token) && is_value_start(&next.token) {
+            let (line, _) = doc.index.position(doc.text, prev.range.end);
+            out.push(
+                doc.finding(
+                    Severity::Error,
+                    MISSING_COMMA,
+                    Range::new(prev.range.end, prev.range.end),
+                    "",
+                    format!(
+                        "Missing comma after the value that ends on line {line}: JSON needs a `,` between members, and the API rejects the body without it."
+                    ),
+                    "Add a `,` after this value.",
+                )
+                .with_fix(crate::finding::Edit {
+                    start: prev.range.end,
+                    end: prev.range.end,
+                    replacement: ",".into(),
+                }),
+            );
+        }
+        if matches!(prev.token, Token::Comma)
+            && matches!(next.token, Token::CloseBrace | Token::CloseBracket)
+        {
+            out.push(
+                doc.finding(
+                    Severity::Error,
+                    TRAILING_COMMA,
+                    prev.range,
+                    "",
+                    "Trailing comma before the closing bracket: strict JSON does not allow it and the API rejects the body.",
+                    "Remove this `,`.",
+                )
+                .with_fix(crate::finding::Edit {
+                    start: prev.range.start,
+                    end: prev.range.end,
+                    replacement: String::new(),
+                }),
+            );
+        }
+    }
+    out
+}
+
+fn collect_duplicates(
+    doc: &JsonDoc<'_>,
+    value: &ast::Value<'_>,
+    pointer: &mut String,
+    out: &mut Vec<Finding>,
+) {
+    match value {
+        ast::Value::Object(object) => {
+            let mut seen: HashSet<&str> = HashSet::with_capacity(object.properties.len());
+            for prop in &object.properties {
+                let name = prop.name.as_str();
+                let len = pointer.len();
+                push_pointer(pointer, name);
+                if !seen.insert(name) {
+                    out.push(doc.finding(
+                        Severity::Error,
+                        DUPLICATE_KEY,
+                        prop.name.range(),
+                        pointer,
+                        format!(
+                            "Duplicate key \"{name}\": the receiver keeps only the last one, so the earlier value is silently lost."
+                        ),
+                        "Remove one of the two, or rename this key if another one was meant (a common copy-paste slip).",
+                    ));
+                }
+                collect_duplicates(doc, &prop.value, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        ast::Value::Array(array) => {
+            for (i, element) in array.elements.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_duplicates(doc, element, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Appends `/token` to a JSON pointer, escaping `~` and `/` (RFC 6901).
+pub fn push_pointer(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// `base` + `/token`, escaped.
+pub fn pointer(base: &str, token: &str) -> String {
+    let mut p = base.to_string();
+    push_pointer(&mut p, token);
+    p
+}
+
+/// A short name for a value's JSON type, for messages.
+pub fn type_name(value: &ast::Value<'_>) -> &'static str {
+    match value {
+        ast::Value::StringLit(_) => "a string",
+        ast::Value::NumberLit(_) => "a number",
+        ast::Value::BooleanLit(_) => "a boolean",
+        ast::Value::Object(_) => "an object",
+        ast::Value::Array(_) => "an array",
+        ast::Value::NullKeyword(_) => "null",
+    }
+}
+
+/// The AST as a serde_json value (the last of duplicate keys wins, as in serde_json).
+pub fn to_value(value: &ast::Value<'_>) -> serde_json::Value {
+    match value {
+        ast::Value::StringLit(s) => serde_json::Value::String(s.value.to_string()),
+        ast::Value::NumberLit(n) => n
+            .value
+            .parse::<serde_json::Number>()
+            .map(serde_json::Value::Number)
+            .unwrap_or_else(|_| serde_json::Value::String(n.value.to_string())),
+        ast::Value::BooleanLit(b) => serde_json::Value::Bool(b.value),
+        ast::Value::NullKeyword(_) => serde_json::Value::Null,
+        ast::Value::Array(a) => serde_json::Value::Array(a.elements.iter().map(to_value).collect()),
+        ast::Value::Object(o) => serde_json::Value::Object(
+            o.properties
+                .iter()
+                .map(|p| (p.name.as_str().to_string(), to_value(&p.value)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_json_has_no_findings() {
+        let doc = parse(r#"{"a": [1, {"b": null}], "c": "x"}"#);
+        assert!(doc.findings.is_empty(), "{:?}", doc.findings);
+        assert!(doc.root.is_some());
+    }
+
+    #[test]
+    fn every_missing_comma_is_reported_and_the_ast_recovered() {
+        let text = "{\n  \"a\": {\n    \"x\": false\n    \"y\": \"v\"\n  }\n  \"b\": {}\n}";
+        let doc = parse(text);
+        let commas: Vec<_> = doc
+            .findings
+            .iter()
+            .filter(|f| f.code == MISSING_COMMA)
+            .map(|f| (f.location.line, f.location.column))
+            .collect();
+        assert_eq!(commas, vec![(3, 15), (5, 4)]);
+        let root = doc.root.as_ref().unwrap().as_object().unwrap();
+        assert_eq!(root.properties.len(), 2);
+    }
+
+    #[test]
+    fn trailing_comma_and_comment_are_reported() {
+        let doc = parse("{\"a\": 1, // note\n}");
+        let codes: Vec<_> = doc.findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&TRAILING_COMMA), "{codes:?}");
+        assert!(codes.contains(&COMMENT), "{codes:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_pointer() {
+        let doc = parse(r#"{"settings": {"bucket": "a", "bucket": "b"}}"#);
+        assert_eq!(doc.findings.len(), 1);
+        let f = &doc.findings[0];
+        assert_eq!(f.code, DUPLICATE_KEY);
+        assert_eq!(f.location.pointer, "/settings/bucket");
+        assert_eq!(f.location.column, 30);
+    }
+
+    #[test]
+    fn unrecoverable_syntax_error_has_a_position() {
+        let doc = parse("{\"a\": [1, 2}");
+        assert!(doc.root.is_none());
+        assert_eq!(doc.findings.len(), 1);
+        assert_eq!(doc.findings[0].code, SYNTAX);
+        assert_eq!(doc.findings[0].location.line, 1);
+    }
+
+    #[test]
+    fn empty_input_says_so() {
+        let doc = parse("  \n");
+        assert_eq!(doc.findings[0].code, EMPTY);
+    }
+
+    #[test]
+    fn pointer_escapes_tilde_and_slash() {
+        assert_eq!(pointer("/a", "b/c~d"), "/a/b~1c~0d");
+    }
+}

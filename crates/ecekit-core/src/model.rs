@@ -1,0 +1,78 @@
+//! Small shared vocabulary of the engine.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the Elasticsearch deployment runs. It decides which API paths exist
+/// (ECE has the proxy and platform repositories, Elastic Cloud has neither)
+/// and some rules (ECE sets `base_path` itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    /// Elastic Cloud Enterprise, through the coordinator (port 12443).
+    #[default]
+    Ece,
+    /// Elastic Cloud (ESS / ECH), `https://api.elastic-cloud.com`.
+    Ess,
+    /// A self-managed cluster, or any plain Elasticsearch endpoint.
+    SelfManaged,
+}
+
+/// The storage service behind a snapshot repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    S3,
+    Gcs,
+    Azure,
+}
+
+impl Provider {
+    /// The repository `type` and keystore namespace (`s3.client.…`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::S3 => "s3",
+            Provider::Gcs => "gcs",
+            Provider::Azure => "azure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Provider> {
+        match s {
+            "s3" => Some(Provider::S3),
+            "gcs" => Some(Provider::Gcs),
+            "azure" => Some(Provider::Azure),
+            _ => None,
+        }
+    }
+}
+
+/// The kinds of document ecekit validates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    Keystore,
+    Policy,
+    Repository,
+    Curl,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Keystore => "keystore",
+            DocumentKind::Policy => "policy",
+            DocumentKind::Repository => "repository",
+            DocumentKind::Curl => "curl",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocumentKind> {
+        match s {
+            "keystore" => Some(DocumentKind::Keystore),
+            "policy" => Some(DocumentKind::Policy),
+            "repository" => Some(DocumentKind::Repository),
+            "curl" => Some(DocumentKind::Curl),
+            _ => None,
+        }
+    }
+}
