@@ -7,5 +7,23 @@ pub mod finding;
 pub mod json;
 pub mod model;
 
+// The settings domain: the catalog data, units, keystore bodies, repository bodies.
+pub mod catalog;
+pub mod keystore;
+pub mod repository;
+pub mod units;
+
+// Access policies (AWS IAM, GCS roles, Azure SAS).
+pub mod policy;
+
+// Requests: the API table, bash parsing, curl checking, renderers.
+pub mod api;
+pub mod curl;
+pub mod render;
+pub mod shell;
+
+// Kind detection and the one entry point every face calls.
+pub mod validate;
+
 pub use finding::{Edit, Finding, Location, Severity};
-pub use model::{DocumentKind, Platform, Provider};
+pub use model::{DocumentKind, Platform, Provider, ValidateOptions};

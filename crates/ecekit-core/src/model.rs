@@ -76,3 +76,16 @@ impl DocumentKind {
         }
     }
 }
+
+/// Context a validator may use. Everything is optional: a pasted document
+/// is checked on its own when nothing else is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// Where the document will be sent, when known (e.g. from a curl URL).
+    pub platform: Option<Platform>,
+    /// The repository name, when known (e.g. from `PUT _snapshot/<name>`).
+    pub repository_name: Option<String>,
+    /// True for an ECE platform-level repository
+    /// (`/platform/configuration/snapshots/repositories/<name>`).
+    pub platform_repository: bool,
+}
