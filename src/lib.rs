@@ -1,1 +1,23 @@
+//! The ecekit web app: the face shown by the static page, the single-file
+//! page and the browser extension. Components only translate between the
+//! engine (`ecekit-core`) and the DOM.
 
+pub mod app;
+pub mod components;
+pub mod pages;
+pub mod route;
+
+use wasm_bindgen::prelude::*;
+
+/// Entry point, run when the wasm module is initialised: renders the app into
+/// `#app` when the page has one (test pages do not).
+#[wasm_bindgen(start)]
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    if let Some(root) = root {
+        root.set_inner_html("");
+        yew::Renderer::<app::App>::with_root(root).render();
+    }
+}

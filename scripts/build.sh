@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds every ecekit output:
+#   target/release/ecekit       the CLI
+#   dist/web/                   the static page (hashed JS/wasm/CSS)
+#   dist/ecekit.html            the same app as one self-contained file (works from file://)
+#   dist/extension/             the unpacked MV3 extension for Chromium (+ .zip)
+#   dist/extension-firefox/     the Firefox variant (+ .zip)
+# and prints the size report. Run scripts/setup.sh first (make does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck disable=SC1091
+. target/toolchain.env
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+log() { printf '\033[1mbuild:\033[0m %s\n' "$*"; }
+start=$(date +%s)
+
+log "CLI (native, release)"
+cargo build --release --quiet -p ecekit-cli
+
+log "web app (wasm32, release)"
+wasm_build() {
+  if [ -n "$WASM_BUILD_STD" ]; then
+    PATH="/usr/bin:$PATH" RUSTC="$WASM_RUSTC" RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+      "$WASM_CARGO" "$@" "$WASM_BUILD_STD"
+  else
+    CARGO_TARGET_DIR="$WASM_TARGET_DIR" "$WASM_CARGO" "$@"
+  fi
+}
+wasm_build build --release --quiet --target wasm32-unknown-unknown -p ecekit-web --lib
+wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/ecekit_web.wasm"
+
+out=target/web-bindgen
+rm -rf "$out" && mkdir -p "$out"
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ecekit "$wasm"
+
+log "wasm-opt -Oz"
+# The features rustc enables for wasm32 by default; wasm-opt must accept them.
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+  -o "$out/ecekit_bg.opt.wasm" "$out/ecekit_bg.wasm"
+mv "$out/ecekit_bg.opt.wasm" "$out/ecekit_bg.wasm"
+
+log "assembling dist/"
+python3 scripts/assemble.py "$out"
+
+log "done in $(( $(date +%s) - start ))s"

@@ -1,0 +1,5 @@
+// Loads the ecekit WebAssembly app on the extension's side panel page.
+// An external module script, because an MV3 extension page may run no inline script.
+import init from './ecekit.js';
+
+init({ module_or_path: new URL('ecekit_bg.wasm', import.meta.url) });
