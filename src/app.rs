@@ -1,21 +1,45 @@
-//! The app shell: header, navigation between the areas, and the current page.
+//! The app shell: header, navigation between the areas, the current page,
+//! and the one place the draft is kept (a reducer) and persisted (an effect).
 
+use crate::browser;
 use crate::components::nav::Nav;
 use crate::pages;
 use crate::route::Area;
+use crate::state::{Action, Draft, Secrets, STORAGE_KEY};
 use gloo::events::EventListener;
 use yew::prelude::*;
 
+/// What every page reads and changes: the non-secret draft and, apart from
+/// it, the secret values that only ever live in memory.
+#[derive(Clone, PartialEq)]
+pub struct AppContext {
+    pub draft: UseReducerHandle<Draft>,
+    pub secrets: UseStateHandle<Secrets>,
+}
+
+impl AppContext {
+    pub fn dispatch(&self, action: Action) {
+        self.draft.dispatch(action);
+    }
+}
+
 fn current_area() -> Area {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Area::from_hash(&hash)
+    Area::from_hash(&browser::location_hash())
+}
+
+/// A share link's draft wins over the stored one; the stored one over the defaults.
+fn initial_draft() -> Draft {
+    Draft::from_fragment(&browser::location_hash())
+        .or_else(|| browser::storage::get(STORAGE_KEY).and_then(|s| Draft::from_json(&s)))
+        .unwrap_or_default()
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
     let area = use_state(current_area);
+    let draft = use_reducer(initial_draft);
+    let secrets = use_state(Secrets::default);
+    let share_status = use_state(String::new);
     {
         let area = area.clone();
         use_effect_with((), move |_| {
@@ -25,6 +49,41 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    // The one persistence effect: the draft (never a secret) to local storage.
+    use_effect_with(draft.clone(), |draft| {
+        browser::storage::set(STORAGE_KEY, &draft.to_json());
+    });
+
+    let on_reset = {
+        let (draft, secrets) = (draft.clone(), secrets.clone());
+        Callback::from(move |_| {
+            draft.dispatch(Action::Reset);
+            secrets.set(Secrets::default());
+            browser::storage::remove(STORAGE_KEY);
+        })
+    };
+    let on_share = {
+        let (draft, area, status) = (draft.clone(), *area, share_status.clone());
+        Callback::from(move |_| {
+            let link = format!(
+                "{}{}?{}",
+                browser::location_without_hash(),
+                area.href(),
+                draft.to_share_param()
+            );
+            let status = status.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let copied = browser::copy_text(&link).await;
+                status.set(if copied {
+                    "Share link copied (it holds no secret).".into()
+                } else {
+                    format!("Share link: {link}")
+                });
+            });
+        })
+    };
+
+    let context = AppContext { draft, secrets };
     let page = match *area {
         Area::Guided => html! { <pages::guided::GuidedPage /> },
         Area::Keystore => html! { <pages::keystore::KeystorePage /> },
@@ -34,23 +93,32 @@ pub fn app() -> Html {
         Area::Connection => html! { <pages::connection::ConnectionPage /> },
     };
     html! {
-        <div class="shell">
-            <a class="skip-link" href="#main">{ "Skip to content" }</a>
-            <header class="topbar">
-                <a class="brand" href={Area::Guided.href()} aria-label="ecekit home">
-                    <span class="brand-mark" aria-hidden="true">{ "e" }</span>
-                    <span class="brand-name">{ "ecekit" }</span>
-                </a>
-                <span class="tagline">{ "Keystore, IAM policy and snapshot repository, right the first time." }</span>
-            </header>
-            <Nav current={*area} />
-            <main id="main" class="content" tabindex="-1">
-                <header class="page-header">
-                    <h1>{ area.title() }</h1>
-                    <p class="summary">{ area.summary() }</p>
+        <ContextProvider<AppContext> {context}>
+            <div class="shell">
+                <a class="skip-link" href="#main">{ "Skip to content" }</a>
+                <header class="topbar">
+                    <a class="brand" href={Area::Guided.href()} aria-label="ecekit home">
+                        <span class="brand-mark" aria-hidden="true">{ "e" }</span>
+                        <span class="brand-name">{ "ecekit" }</span>
+                    </a>
+                    <span class="tagline">{ "Keystore, IAM policy and snapshot repository, right the first time." }</span>
+                    <span class="topbar-actions">
+                        <button type="button" class="button small secondary" onclick={on_share}
+                            title="Copy a link that restores this form (secrets are never included)">{ "Share" }</button>
+                        <button type="button" class="button small secondary" onclick={on_reset}
+                            title="Clear the saved draft and every secret">{ "Reset" }</button>
+                    </span>
                 </header>
-                { page }
-            </main>
-        </div>
+                <Nav current={*area} />
+                <main id="main" class="content" tabindex="-1">
+                    <header class="page-header">
+                        <h1>{ area.title() }</h1>
+                        <p class="summary">{ area.summary() }</p>
+                    </header>
+                    <p class="share-status" role="status" aria-live="polite">{ (*share_status).clone() }</p>
+                    { page }
+                </main>
+            </div>
+        </ContextProvider<AppContext>>
     }
 }

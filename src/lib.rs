@@ -3,9 +3,11 @@
 //! engine (`ecekit-core`) and the DOM.
 
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod pages;
 pub mod route;
+pub mod state;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,0 +1,313 @@
+//! The app's draft: every non-secret field a user fills in, as one value
+//! with a pure reducer (the function_todomvc pattern). It is what the one
+//! persistence effect saves to local storage and what a share link carries.
+//!
+//! Secret values are deliberately NOT part of it: they live in `Secrets`,
+//! which has no serde implementation, so they cannot be written to storage
+//! or put in a URL by accident.
+
+use ecekit_core::Platform;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+pub const STORAGE_KEY: &str = "ecekit.draft.v1";
+/// The fragment parameter of a share link: `#/guided?draft=<percent-encoded JSON>`.
+pub const SHARE_PARAM: &str = "draft=";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Storage {
+    #[default]
+    S3,
+    /// MinIO and other S3-compatible services: the s3 repository with an endpoint.
+    S3Compatible,
+    Gcs,
+    Azure,
+}
+
+impl Storage {
+    pub const ALL: [Storage; 4] = [Storage::S3, Storage::S3Compatible, Storage::Gcs, Storage::Azure];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Storage::S3 => "AWS S3",
+            Storage::S3Compatible => "S3-compatible (MinIO…)",
+            Storage::Gcs => "Google Cloud Storage",
+            Storage::Azure => "Azure Blob Storage",
+        }
+    }
+
+    /// The repository type and keystore namespace.
+    pub fn repository_type(self) -> &'static str {
+        match self {
+            Storage::S3 | Storage::S3Compatible => "s3",
+            Storage::Gcs => "gcs",
+            Storage::Azure => "azure",
+        }
+    }
+}
+
+/// One keystore row: the setting name and how the value is given. The value
+/// itself lives in `Secrets` under `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct KeystoreRow {
+    pub id: u32,
+    pub name: String,
+    /// The value is a file (e.g. GCS credentials JSON): sent with `as_file: true`.
+    pub as_file: bool,
+    /// Remove this key instead of setting it.
+    pub remove: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub platform: Platform,
+    pub storage: Storage,
+    pub bucket: String,
+    pub client: String,
+    pub base_path: String,
+    pub repository: String,
+    /// ECE coordinator base URL, e.g. `https://ece.example.com:12443`.
+    pub coordinator: String,
+    pub deployment_id: String,
+    pub ref_id: String,
+    /// S3-compatible endpoint, or the Elasticsearch endpoint for ESS / self-managed.
+    pub endpoint: String,
+    pub kms_key_arn: String,
+    /// Set for the bucket-policy form of the access policy.
+    pub principal_arn: String,
+    pub keystore: Vec<KeystoreRow>,
+    /// Extra repository settings, key and value as typed.
+    pub repository_settings: Vec<(String, String)>,
+    pub next_row_id: u32,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft {
+            platform: Platform::Ece,
+            storage: Storage::S3,
+            bucket: String::new(),
+            client: "default".into(),
+            base_path: String::new(),
+            repository: "my-snapshots".into(),
+            coordinator: String::new(),
+            deployment_id: String::new(),
+            ref_id: "main-elasticsearch".into(),
+            endpoint: String::new(),
+            kms_key_arn: String::new(),
+            principal_arn: String::new(),
+            keystore: Vec::new(),
+            repository_settings: Vec::new(),
+            next_row_id: 1,
+        }
+    }
+}
+
+/// The text fields of the draft, for one `Set` action instead of one per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Bucket,
+    Client,
+    BasePath,
+    Repository,
+    Coordinator,
+    DeploymentId,
+    RefId,
+    Endpoint,
+    KmsKeyArn,
+    PrincipalArn,
+}
+
+impl Draft {
+    pub fn field(&self, field: Field) -> &str {
+        match field {
+            Field::Bucket => &self.bucket,
+            Field::Client => &self.client,
+            Field::BasePath => &self.base_path,
+            Field::Repository => &self.repository,
+            Field::Coordinator => &self.coordinator,
+            Field::DeploymentId => &self.deployment_id,
+            Field::RefId => &self.ref_id,
+            Field::Endpoint => &self.endpoint,
+            Field::KmsKeyArn => &self.kms_key_arn,
+            Field::PrincipalArn => &self.principal_arn,
+        }
+    }
+
+    fn field_mut(&mut self, field: Field) -> &mut String {
+        match field {
+            Field::Bucket => &mut self.bucket,
+            Field::Client => &mut self.client,
+            Field::BasePath => &mut self.base_path,
+            Field::Repository => &mut self.repository,
+            Field::Coordinator => &mut self.coordinator,
+            Field::DeploymentId => &mut self.deployment_id,
+            Field::RefId => &mut self.ref_id,
+            Field::Endpoint => &mut self.endpoint,
+            Field::KmsKeyArn => &mut self.kms_key_arn,
+            Field::PrincipalArn => &mut self.principal_arn,
+        }
+    }
+
+    /// The draft as stored (JSON).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A stored draft; unknown or missing fields fall back to their defaults.
+    pub fn from_json(text: &str) -> Option<Draft> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// The fragment query that restores this draft: `draft=<encoded JSON>`.
+    pub fn to_share_param(&self) -> String {
+        format!("{SHARE_PARAM}{}", utf8_percent_encode(&self.to_json(), NON_ALPHANUMERIC))
+    }
+
+    /// The draft a URL fragment carries (`#/area?draft=…`), if any.
+    pub fn from_fragment(fragment: &str) -> Option<Draft> {
+        let query = fragment.split_once('?')?.1;
+        let encoded = query.split('&').find_map(|p| p.strip_prefix(SHARE_PARAM))?;
+        Draft::from_json(&percent_decode_str(encoded).decode_utf8().ok()?)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Set(Field, String),
+    SetPlatform(Platform),
+    SetStorage(Storage),
+    AddKeystoreRow { name: String, as_file: bool },
+    SetKeystoreName(u32, String),
+    SetKeystoreAsFile(u32, bool),
+    SetKeystoreRemove(u32, bool),
+    RemoveKeystoreRow(u32),
+    AddRepositorySetting,
+    SetRepositorySetting(usize, String, String),
+    RemoveRepositorySetting(usize),
+    Reset,
+    Replace(Box<Draft>),
+}
+
+impl Reducible for Draft {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut draft = (*self).clone();
+        match action {
+            Action::Set(field, value) => *draft.field_mut(field) = value,
+            Action::SetPlatform(platform) => draft.platform = platform,
+            Action::SetStorage(storage) => draft.storage = storage,
+            Action::AddKeystoreRow { name, as_file } => {
+                let id = draft.next_row_id;
+                draft.next_row_id += 1;
+                draft.keystore.push(KeystoreRow { id, name, as_file, remove: false });
+            }
+            Action::SetKeystoreName(id, name) => row(&mut draft, id, |r| r.name = name),
+            Action::SetKeystoreAsFile(id, on) => row(&mut draft, id, |r| r.as_file = on),
+            Action::SetKeystoreRemove(id, on) => row(&mut draft, id, |r| r.remove = on),
+            Action::RemoveKeystoreRow(id) => draft.keystore.retain(|r| r.id != id),
+            Action::AddRepositorySetting => draft.repository_settings.push(Default::default()),
+            Action::SetRepositorySetting(i, key, value) => {
+                if let Some(slot) = draft.repository_settings.get_mut(i) {
+                    *slot = (key, value);
+                }
+            }
+            Action::RemoveRepositorySetting(i) => {
+                if i < draft.repository_settings.len() {
+                    draft.repository_settings.remove(i);
+                }
+            }
+            Action::Reset => draft = Draft::default(),
+            Action::Replace(other) => draft = *other,
+        }
+        Rc::new(draft)
+    }
+}
+
+fn row(draft: &mut Draft, id: u32, change: impl FnOnce(&mut KeystoreRow)) {
+    if let Some(r) = draft.keystore.iter_mut().find(|r| r.id == id) {
+        change(r);
+    }
+}
+
+/// Secret values, by keystore row id. Memory only: no serde, no storage;
+/// cleared on reload. `Debug` never shows the values.
+#[derive(Clone, Default, PartialEq)]
+pub struct Secrets(pub HashMap<u32, Rc<str>>);
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secrets({} values, redacted)", self.0.len())
+    }
+}
+
+impl Secrets {
+    pub fn get(&self, id: u32) -> Option<&str> {
+        self.0.get(&id).map(|v| &**v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(draft: Draft, action: Action) -> Draft {
+        (*Rc::new(draft).reduce(action)).clone()
+    }
+
+    #[test]
+    fn share_param_round_trips_the_draft() {
+        let mut draft = Draft::default();
+        draft.bucket = "snaps.example.com".into();
+        draft.base_path = "a b/é&c=d".into();
+        let draft = reduce(draft, Action::AddKeystoreRow { name: "s3.client.default.access_key".into(), as_file: false });
+        let fragment = format!("#/guided?{}", draft.to_share_param());
+        assert_eq!(Draft::from_fragment(&fragment), Some(draft));
+    }
+
+    #[test]
+    fn fragments_without_a_draft_restore_nothing() {
+        assert_eq!(Draft::from_fragment("#/keystore"), None);
+        assert_eq!(Draft::from_fragment("#/keystore?draft=%7Bnot json"), None);
+    }
+
+    #[test]
+    fn stored_drafts_from_older_versions_fill_missing_fields_with_defaults() {
+        let draft = Draft::from_json(r#"{"bucket":"b","unknown":1}"#).unwrap();
+        assert_eq!(draft.bucket, "b");
+        assert_eq!(draft.ref_id, "main-elasticsearch");
+    }
+
+    #[test]
+    fn keystore_rows_are_edited_by_id() {
+        let d = reduce(Draft::default(), Action::AddKeystoreRow { name: "a".into(), as_file: false });
+        let d = reduce(d, Action::AddKeystoreRow { name: "b".into(), as_file: false });
+        let id = d.keystore[1].id;
+        let d = reduce(d, Action::SetKeystoreRemove(id, true));
+        assert!(d.keystore[1].remove && !d.keystore[0].remove);
+        let first = d.keystore[0].id;
+        let d = reduce(d, Action::RemoveKeystoreRow(first));
+        assert_eq!(d.keystore.len(), 1);
+        assert_eq!(d.keystore[0].name, "b");
+    }
+
+    #[test]
+    fn reset_restores_the_defaults() {
+        let d = reduce(Draft::default(), Action::Set(Field::Bucket, "x".into()));
+        assert_eq!(reduce(d, Action::Reset), Draft::default());
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let mut s = Secrets::default();
+        s.0.insert(1, Rc::from("hunter2"));
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}
