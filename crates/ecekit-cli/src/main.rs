@@ -29,6 +29,7 @@ enum Command {
     Policy(commands::policy::Args),
     Repository(commands::repository::Args),
     Curl(commands::curl::Args),
+    Simulator(commands::simulator::Args),
 }
 
 /// An error the user can act on: printed as one line, exit code 2.
@@ -56,6 +57,7 @@ fn main() -> ExitCode {
         Command::Policy(args) => commands::policy::run(args),
         Command::Repository(args) => commands::repository::run(args),
         Command::Curl(args) => commands::curl::run(args),
+        Command::Simulator(args) => commands::simulator::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

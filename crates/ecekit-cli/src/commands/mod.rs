@@ -2,4 +2,5 @@ pub mod curl;
 pub mod keystore;
 pub mod policy;
 pub mod repository;
+pub mod simulator;
 pub mod validate;

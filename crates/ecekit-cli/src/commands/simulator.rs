@@ -1,0 +1,193 @@
+//! `ecekit simulator`: run the in-memory ECE coordinator simulator.
+
+use crate::CliError;
+use ecekit_simulator::{Config, Simulator};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Environment variable read for the API key when `--api-key` is not given.
+const KEY_ENV: &str = "ECEKIT_SIMULATOR_API_KEY";
+
+#[derive(clap::Args)]
+#[command(
+    about = "Run a local ECE coordinator simulator (loopback only) for trying ecekit and for tests",
+    long_about = "Run a local ECE coordinator simulator for trying ecekit's requests and for tests.\n\n\
+It serves under /api/v1: POST /users/auth/_login and /users/auth/_refresh, GET /deployments, \
+GET /deployments/{id}, GET and PATCH /deployments/{id}/elasticsearch/{ref_id}/keystore, the \
+Elasticsearch proxy /deployments/{id}/elasticsearch/{ref_id}/proxy/{path} for _snapshot PUT/GET/DELETE, \
+_snapshot/<name>/_verify and _nodes/reload_secure_settings (only with `X-Management-Request: true`), \
+and GET/PUT /platform/configuration/snapshots/repositories/{name}. State lives in memory; bodies are \
+checked against the official ECE spec's definitions.\n\n\
+The first line on stdout is the base URL (http://127.0.0.1:PORT/api/v1, or https with --tls). \
+Requests are logged on stderr as method, path and status: never bodies, secrets or the key. \
+It listens on loopback addresses only. Ctrl-C stops it.\n\n\
+Fault hooks: the header `X-Simulator-Fault: error|drop|hang|delay=MS` on any request; the deployments \
+fa170000000000000000000000000500 (500), fa1700000000000000000000000d7000 (dropped connection) and \
+fa17000000000000000000000000ba46 (hang), listed with --fault-deployments; POST /__simulator/faults \
+{\"fault\":\"error\",\"count\":1,\"path_contains\":\"/keystore\",\"method\":\"PATCH\"} queues faults.",
+    after_help = "Examples:\n  \
+ecekit simulator --listen 127.0.0.1:12443 --api-key demo-key --tls\n  \
+curl -k -H 'Authorization: ApiKey demo-key' https://127.0.0.1:12443/api/v1/deployments\n  \
+ecekit simulator --listen 127.0.0.1:0 --latency 200 --fail-rate 0.1 --seed 7 --fault-deployments"
+)]
+pub struct Args {
+    /// Loopback address and port to listen on (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:12443")]
+    listen: String,
+
+    /// The accepted API key (`Authorization: ApiKey KEY`). Default: $ECEKIT_SIMULATOR_API_KEY,
+    /// else a random demo key printed on stderr at start.
+    #[arg(long, value_name = "KEY")]
+    api_key: Option<String>,
+
+    /// Password of the demo user `admin` for POST /users/auth/_login. Default: a random one
+    /// printed on stderr at start.
+    #[arg(long, value_name = "PASSWORD")]
+    password: Option<String>,
+
+    /// Delay every answer by this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency: u64,
+
+    /// Fraction of requests (0 to 1) that fail with a 500 BasicFailedReply.
+    #[arg(long, value_name = "R", default_value_t = 0.0)]
+    fail_rate: f64,
+
+    /// Seed for --fail-rate, so a run's failures repeat. Default: random, printed on stderr.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+
+    /// Serve HTTPS with a self-signed certificate made at start (its SHA-256 is printed on stderr).
+    #[arg(long)]
+    tls: bool,
+
+    /// With --tls, also write the certificate (PEM) to this file.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    cert_out: Option<std::path::PathBuf>,
+
+    /// The API key expires this many days after start (X-Elastic-Api-Key-Expiration);
+    /// under 14 lets a client warn, 0 or less makes the key already expired.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 90,
+        allow_negative_numbers = true
+    )]
+    key_expires_in_days: i64,
+
+    /// Lifetime of bearer tokens from login, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    token_ttl: u64,
+
+    /// Send CORS headers allowing this origin (real ECE sends none; for the static-page demo).
+    #[arg(long, value_name = "ORIGIN")]
+    cors_origin: Option<String>,
+
+    /// List the three fault deployments (500, dropped connection, hang) in GET /deployments.
+    #[arg(long)]
+    fault_deployments: bool,
+
+    /// How long a hanging request is held before its connection is closed, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    hang_secs: u64,
+
+    /// Do not log requests on stderr.
+    #[arg(long)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> Result<u8, CliError> {
+    let spelled = match args.listen.strip_prefix("localhost:") {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => args.listen.clone(),
+    };
+    let listen: SocketAddr = spelled.parse().map_err(|_| {
+        CliError(format!(
+            "--listen {}: expected ADDR:PORT such as 127.0.0.1:12443, localhost:12443 or [::1]:0",
+            args.listen
+        ))
+    })?;
+    if !listen.ip().is_loopback() {
+        return Err(CliError(format!(
+            "--listen {listen}: the simulator serves loopback only; use 127.0.0.1:PORT or [::1]:PORT"
+        )));
+    }
+    if !(0.0..=1.0).contains(&args.fail_rate) {
+        return Err(CliError(format!(
+            "--fail-rate {}: expected a number from 0 to 1",
+            args.fail_rate
+        )));
+    }
+    let mut notes = Vec::new();
+    let api_key = match args.api_key.or_else(|| std::env::var(KEY_ENV).ok()) {
+        Some(k) if !k.trim().is_empty() => k,
+        Some(_) => return Err(CliError("--api-key must not be empty".into())),
+        None => {
+            let k = format!("sim-{}", ecekit_simulator::random_token(24));
+            notes.push(format!(
+                "demo API key: {k}  (send `Authorization: ApiKey {k}`)"
+            ));
+            k
+        }
+    };
+    let password = match args.password {
+        Some(p) if !p.is_empty() => p,
+        Some(_) => return Err(CliError("--password must not be empty".into())),
+        None => {
+            let p = ecekit_simulator::random_token(12);
+            notes.push(format!("demo login: admin / {p}"));
+            p
+        }
+    };
+    let seed = args.seed.unwrap_or_else(|| {
+        let bytes = ecekit_simulator::random_token(8);
+        bytes
+            .bytes()
+            .fold(0u64, |acc, b| acc.rotate_left(7) ^ u64::from(b))
+    });
+    let sim = Simulator::start(Config {
+        listen,
+        api_key,
+        password,
+        latency: Duration::from_millis(args.latency),
+        fail_rate: args.fail_rate,
+        seed,
+        tls: args.tls,
+        key_expires_in_days: args.key_expires_in_days,
+        token_ttl: Duration::from_secs(args.token_ttl.max(1)),
+        cors_origin: args.cors_origin,
+        fault_deployments: args.fault_deployments,
+        hang: Duration::from_secs(args.hang_secs),
+        log_requests: !args.quiet,
+    })
+    .map_err(|e| CliError(e.to_string()))?;
+
+    if let (Some(path), Some(pem)) = (&args.cert_out, sim.certificate_pem()) {
+        std::fs::write(path, pem)
+            .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
+    }
+    // The base URL is the first line on stdout: scripts and tests read it.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", sim.base_url())?;
+    out.flush()?;
+    drop(out);
+    eprintln!(
+        "ecekit simulator: listening on {} (Ctrl-C stops it)",
+        sim.base_url()
+    );
+    for n in notes {
+        eprintln!("ecekit simulator: {n}");
+    }
+    if args.fail_rate > 0.0 {
+        eprintln!(
+            "ecekit simulator: --fail-rate {} with --seed {seed}",
+            args.fail_rate
+        );
+    }
+    if let Some(fp) = sim.certificate_sha256() {
+        eprintln!("ecekit simulator: self-signed certificate SHA-256 {fp}");
+    }
+    sim.wait();
+    Ok(0)
+}

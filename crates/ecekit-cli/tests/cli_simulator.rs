@@ -1,0 +1,245 @@
+//! `ecekit simulator` run as a user would: the built binary, its first stdout
+//! line, a few requests over loopback, and what it logs on stderr.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ecekit");
+const DEP: &str = "3b7c1f0e9a5d4c2b8e6f0a1d2c3b4a59";
+
+/// A running simulator process, killed on drop.
+struct Running {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child = Command::new(BIN)
+            .arg("simulator")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("ECEKIT_SIMULATOR_API_KEY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("ecekit runs");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        Running {
+            child,
+            base_url: line.trim().to_string(),
+        }
+    }
+
+    fn port(&self) -> u16 {
+        let hostport = self.base_url.split('/').nth(2).unwrap();
+        hostport.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Plain HTTP/1.1 request with `Connection: close`; returns status and body.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String) {
+        let mut tcp = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut req = format!(
+            "{method} /api/v1{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        tcp.write_all(req.as_bytes()).unwrap();
+        let mut resp = String::new();
+        tcp.read_to_string(&mut resp).unwrap();
+        let status = resp.split(' ').nth(1).unwrap().parse().unwrap();
+        let body = resp
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// Stops the process and returns everything it wrote on stderr.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        err
+    }
+}
+
+#[test]
+fn help_has_an_example() {
+    let out = Command::new(BIN)
+        .args(["simulator", "--help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Examples:"), "{text}");
+    assert!(text.contains("ecekit simulator --listen 127.0.0.1:12443 --api-key"));
+    assert!(text.contains("--fail-rate"));
+}
+
+#[test]
+fn refuses_non_loopback_and_bad_values() {
+    for args in [
+        &["--listen", "0.0.0.0:12443"][..],
+        &["--listen", "192.168.0.10:12443"][..],
+        &["--listen", "localhost"][..],
+        &["--listen", "127.0.0.1:0", "--fail-rate", "2"][..],
+    ] {
+        let out = Command::new(BIN)
+            .arg("simulator")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with("ecekit: error: "), "{err}");
+        if args[1] != "127.0.0.1:0" && args[1] != "localhost" {
+            assert!(err.contains("loopback only"), "{err}");
+        }
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn prints_the_base_url_serves_and_never_logs_secrets() {
+    let key = "cli-test-key-5f1e";
+    let password = "cli-test-password-9a";
+    let secret = "VERY-SECRET-VALUE-31";
+    let sim = Running::start(&["--api-key", key, "--password", password, "--seed", "1"]);
+    assert!(
+        sim.base_url.starts_with("http://127.0.0.1:"),
+        "{}",
+        sim.base_url
+    );
+    assert!(sim.base_url.ends_with("/api/v1"));
+    let auth = format!("ApiKey {key}");
+
+    let (status, body) = sim.request("GET", "/deployments", &[("Authorization", &auth)], "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(DEP));
+
+    let patch =
+        format!(r#"{{"secrets":{{"s3.client.default.secret_key":{{"value":"{secret}"}}}}}}"#);
+    let path = format!("/deployments/{DEP}/elasticsearch/main-elasticsearch/keystore");
+    let (status, body) = sim.request("PATCH", &path, &[("Authorization", &auth)], &patch);
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains(secret));
+
+    let login = format!(r#"{{"username":"admin","password":"{password}"}}"#);
+    let (status, body) = sim.request("POST", "/users/auth/_login", &[], &login);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("session_expiration_time"));
+
+    let (status, _) = sim.request(
+        "GET",
+        "/deployments",
+        &[("Authorization", "ApiKey wrong")],
+        "",
+    );
+    assert_eq!(status, 401);
+
+    let err = sim.stop();
+    assert!(err.contains("GET /api/v1/deployments 200"), "{err}");
+    assert!(err.contains(&format!("PATCH /api/v1{path} 200")), "{err}");
+    assert!(err.contains("GET /api/v1/deployments 401"), "{err}");
+    for leaked in [key, password, secret] {
+        assert!(!err.contains(leaked), "stderr shows {leaked}: {err}");
+    }
+}
+
+#[test]
+fn makes_and_prints_a_demo_key_when_none_is_given() {
+    let sim = Running::start(&["--quiet"]);
+    let (status, _) = sim.request(
+        "GET",
+        "/deployments",
+        &[("Authorization", "ApiKey nope")],
+        "",
+    );
+    assert_eq!(status, 401);
+    let err = sim.stop();
+    let key = err
+        .split("demo API key: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no demo key in: {err}"))
+        .to_string();
+    assert!(key.len() >= 20);
+    assert!(err.contains("demo login: admin / "));
+    assert!(
+        !err.contains("GET /api/v1"),
+        "--quiet logs no requests: {err}"
+    );
+
+    // The key printed is the one accepted.
+    let sim = Running::start(&["--api-key", &key]);
+    let (status, _) = sim.request(
+        "GET",
+        "/deployments",
+        &[("Authorization", &format!("ApiKey {key}"))],
+        "",
+    );
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn tls_writes_the_certificate_and_prints_https() {
+    let dir = std::env::temp_dir().join(format!("ecekit-sim-cert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cert = dir.join("cert.pem");
+    let sim = Running::start(&[
+        "--api-key",
+        "k-tls",
+        "--tls",
+        "--cert-out",
+        cert.to_str().unwrap(),
+    ]);
+    assert!(
+        sim.base_url.starts_with("https://127.0.0.1:"),
+        "{}",
+        sim.base_url
+    );
+    let pem = std::fs::read_to_string(&cert).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    let mut tcp = TcpStream::connect(("127.0.0.1", sim.port())).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    tcp.write_all(b"GET /api/v1/deployments HTTP/1.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut resp = Vec::new();
+    let _ = tcp.read_to_end(&mut resp);
+    assert!(!resp.starts_with(b"HTTP/1.1 200"));
+    let err = sim.stop();
+    assert!(err.contains("certificate SHA-256"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
