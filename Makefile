@@ -7,17 +7,9 @@ PORT ?= 8080
 
 .PHONY: run test build bench setup clean
 
-## run: set up, build everything, serve the static page on http://127.0.0.1:8080
+## run: set up, build everything, serve the page on http://127.0.0.1:8080 with an ECE simulator beside it
 run: build
-	@echo
-	@echo "ecekit is built:"
-	@echo "  static page      http://$(HOST):$(PORT)/   (serving dist/web, Ctrl-C to stop)"
-	@echo "  single file      $(CURDIR)/dist/ecekit.html   (open it from disk, no server needed)"
-	@echo "  extension        $(CURDIR)/dist/extension   (chrome://extensions > Developer mode > Load unpacked)"
-	@echo "  Firefox          $(CURDIR)/dist/extension-firefox   (about:debugging > Load Temporary Add-on > manifest.json)"
-	@echo "  CLI              $(CURDIR)/target/release/ecekit --help"
-	@echo
-	python3 -m http.server $(PORT) --bind $(HOST) --directory dist/web
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 ## test: set up, then the whole suite (native, wasm in Chromium, end-to-end)
 test:
