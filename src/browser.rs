@@ -36,10 +36,12 @@ pub async fn copy_text(text: &str) -> bool {
 
 fn copy_with_selection(text: &str) -> Option<bool> {
     let document = document()?;
-    let area: web_sys::HtmlTextAreaElement = document.create_element("textarea").ok()?.dyn_into().ok()?;
+    let area: web_sys::HtmlTextAreaElement =
+        document.create_element("textarea").ok()?.dyn_into().ok()?;
     area.set_value(text);
     area.set_attribute("readonly", "").ok()?;
-    area.set_attribute("style", "position:fixed;left:-9999px;top:0").ok()?;
+    area.set_attribute("style", "position:fixed;left:-9999px;top:0")
+        .ok()?;
     document.body()?.append_child(&area).ok()?;
     area.select();
     let html: web_sys::HtmlDocument = document.clone().dyn_into().ok()?;

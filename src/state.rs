@@ -29,7 +29,12 @@ pub enum Storage {
 }
 
 impl Storage {
-    pub const ALL: [Storage; 4] = [Storage::S3, Storage::S3Compatible, Storage::Gcs, Storage::Azure];
+    pub const ALL: [Storage; 4] = [
+        Storage::S3,
+        Storage::S3Compatible,
+        Storage::Gcs,
+        Storage::Azure,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -167,7 +172,10 @@ impl Draft {
 
     /// The fragment query that restores this draft: `draft=<encoded JSON>`.
     pub fn to_share_param(&self) -> String {
-        format!("{SHARE_PARAM}{}", utf8_percent_encode(&self.to_json(), NON_ALPHANUMERIC))
+        format!(
+            "{SHARE_PARAM}{}",
+            utf8_percent_encode(&self.to_json(), NON_ALPHANUMERIC)
+        )
     }
 
     /// The draft a URL fragment carries (`#/area?draft=…`), if any.
@@ -207,7 +215,12 @@ impl Reducible for Draft {
             Action::AddKeystoreRow { name, as_file } => {
                 let id = draft.next_row_id;
                 draft.next_row_id += 1;
-                draft.keystore.push(KeystoreRow { id, name, as_file, remove: false });
+                draft.keystore.push(KeystoreRow {
+                    id,
+                    name,
+                    as_file,
+                    remove: false,
+                });
             }
             Action::SetKeystoreName(id, name) => row(&mut draft, id, |r| r.name = name),
             Action::SetKeystoreAsFile(id, on) => row(&mut draft, id, |r| r.as_file = on),
@@ -267,7 +280,13 @@ mod tests {
         let mut draft = Draft::default();
         draft.bucket = "snaps.example.com".into();
         draft.base_path = "a b/é&c=d".into();
-        let draft = reduce(draft, Action::AddKeystoreRow { name: "s3.client.default.access_key".into(), as_file: false });
+        let draft = reduce(
+            draft,
+            Action::AddKeystoreRow {
+                name: "s3.client.default.access_key".into(),
+                as_file: false,
+            },
+        );
         let fragment = format!("#/guided?{}", draft.to_share_param());
         assert_eq!(Draft::from_fragment(&fragment), Some(draft));
     }
@@ -287,8 +306,20 @@ mod tests {
 
     #[test]
     fn keystore_rows_are_edited_by_id() {
-        let d = reduce(Draft::default(), Action::AddKeystoreRow { name: "a".into(), as_file: false });
-        let d = reduce(d, Action::AddKeystoreRow { name: "b".into(), as_file: false });
+        let d = reduce(
+            Draft::default(),
+            Action::AddKeystoreRow {
+                name: "a".into(),
+                as_file: false,
+            },
+        );
+        let d = reduce(
+            d,
+            Action::AddKeystoreRow {
+                name: "b".into(),
+                as_file: false,
+            },
+        );
         let id = d.keystore[1].id;
         let d = reduce(d, Action::SetKeystoreRemove(id, true));
         assert!(d.keystore[1].remove && !d.keystore[0].remove);

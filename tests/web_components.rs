@@ -45,7 +45,14 @@ async fn shell_lists_every_area_in_its_navigation() {
         .collect();
     assert_eq!(
         areas,
-        ["guided", "keystore", "policy", "repository", "validate", "connection"]
+        [
+            "guided",
+            "keystore",
+            "policy",
+            "repository",
+            "validate",
+            "connection"
+        ]
     );
     root.remove();
 }
@@ -60,6 +67,9 @@ async fn following_a_link_shows_that_area_and_marks_it_current() {
         .unwrap();
     yew::platform::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(text_of(&root, "main h1"), "Repository");
-    assert_eq!(text_of(&root, "nav a[aria-current=page]").trim(), "Repository");
+    assert_eq!(
+        text_of(&root, "nav a[aria-current=page]").trim(),
+        "Repository"
+    );
     root.remove();
 }

@@ -46,7 +46,10 @@ pub fn segments(text: &str, findings: &[Finding]) -> Vec<Segment> {
     let mut ranges: Vec<(usize, usize, Severity)> = findings
         .iter()
         .filter_map(|f| {
-            let (mut start, mut end) = (f.location.start.min(text.len()), f.location.end.min(text.len()));
+            let (mut start, mut end) = (
+                f.location.start.min(text.len()),
+                f.location.end.min(text.len()),
+            );
             if start == end {
                 if start == 0 {
                     end = next_boundary(text, 0);
@@ -66,13 +69,25 @@ pub fn segments(text: &str, findings: &[Finding]) -> Vec<Segment> {
             continue;
         }
         if start > at {
-            out.push(Segment { start: at, end: start, severity: None });
+            out.push(Segment {
+                start: at,
+                end: start,
+                severity: None,
+            });
         }
-        out.push(Segment { start, end, severity: Some(severity) });
+        out.push(Segment {
+            start,
+            end,
+            severity: Some(severity),
+        });
         at = end;
     }
     if at < text.len() {
-        out.push(Segment { start: at, end: text.len(), severity: None });
+        out.push(Segment {
+            start: at,
+            end: text.len(),
+            severity: None,
+        });
     }
     out
 }
@@ -105,7 +120,10 @@ pub fn select_range(textarea: &NodeRef, start: usize, end: usize, line: usize) {
     let text = area.value();
     let to_utf16 = |byte: usize| -> u32 {
         let byte = byte.min(text.len());
-        let byte = (0..=byte).rev().find(|&b| text.is_char_boundary(b)).unwrap_or(0);
+        let byte = (0..=byte)
+            .rev()
+            .find(|&b| text.is_char_boundary(b))
+            .unwrap_or(0);
         text[..byte].encode_utf16().count() as u32
     };
     let _ = area.focus();
@@ -123,7 +141,10 @@ pub fn editor(props: &EditorProps) -> Html {
     let on_input = {
         let cb = props.on_input.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(area) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+            if let Some(area) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+            {
                 cb.emit(area.value());
             }
         })
@@ -131,7 +152,10 @@ pub fn editor(props: &EditorProps) -> Html {
     let on_scroll = {
         let (highlights, gutter) = (highlights.clone(), gutter.clone());
         Callback::from(move |e: Event| {
-            let Some(area) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            let Some(area) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
                 return;
             };
             if let Some(h) = highlights.cast::<web_sys::Element>() {
@@ -146,7 +170,11 @@ pub fn editor(props: &EditorProps) -> Html {
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
     let on_drop = props.on_drop_text.clone().map(|cb| {
         Callback::from(move |e: DragEvent| {
-            let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else {
+            let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            else {
                 return;
             };
             e.prevent_default();
@@ -213,24 +241,57 @@ mod tests {
     use ecekit_core::Location;
 
     fn at(start: usize, end: usize, severity: Severity) -> Finding {
-        Finding::new(severity, "X", "m", "h", Location { start, end, line: 1, column: 1, pointer: String::new() })
+        Finding::new(
+            severity,
+            "X",
+            "m",
+            "h",
+            Location {
+                start,
+                end,
+                line: 1,
+                column: 1,
+                pointer: String::new(),
+            },
+        )
     }
 
     #[test]
     fn segments_cover_the_text_in_order() {
         let text = "{\"a\": 1 \"b\": 2}";
-        let s = segments(text, &[at(1, 4, Severity::Warning), at(8, 8, Severity::Error)]);
+        let s = segments(
+            text,
+            &[at(1, 4, Severity::Warning), at(8, 8, Severity::Error)],
+        );
         let covered: String = s.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(covered, text);
-        assert_eq!(s[1], Segment { start: 1, end: 4, severity: Some(Severity::Warning) });
+        assert_eq!(
+            s[1],
+            Segment {
+                start: 1,
+                end: 4,
+                severity: Some(Severity::Warning)
+            }
+        );
         // The empty range at 8 marks the character before it.
-        assert!(s.contains(&Segment { start: 7, end: 8, severity: Some(Severity::Error) }));
+        assert!(s.contains(&Segment {
+            start: 7,
+            end: 8,
+            severity: Some(Severity::Error)
+        }));
     }
 
     #[test]
     fn overlaps_and_out_of_range_findings_do_not_break_segments() {
         let text = "héllo";
-        let s = segments(text, &[at(0, 3, Severity::Error), at(1, 2, Severity::Warning), at(90, 99, Severity::Error)]);
+        let s = segments(
+            text,
+            &[
+                at(0, 3, Severity::Error),
+                at(1, 2, Severity::Warning),
+                at(90, 99, Severity::Error),
+            ],
+        );
         let covered: String = s.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(covered, text);
     }

@@ -14,7 +14,8 @@ pub fn read_text(path: Option<&str>) -> Result<String, CliError> {
                 .map_err(|e| CliError(format!("cannot read standard input: {e}")))?;
             Ok(text)
         }
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| CliError(format!("cannot read {path}: {e}"))),
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|e| CliError(format!("cannot read {path}: {e}")))
+        }
     }
 }

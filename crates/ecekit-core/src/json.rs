@@ -175,7 +175,9 @@ fn describe_error(kind: &ParseErrorKind) -> (String, &'static str) {
             "A body holds one JSON value: remove what follows it, or wrap the values in an array."
         }
         UnexpectedWord => "Quote the text if it is a string, or use true, false or null.",
-        String(_) => "Close the string with `\"` and escape `\"`, `\\` and control characters inside it.",
+        String(_) => {
+            "Close the string with `\"` and escape `\"`, `\\` and control characters inside it."
+        }
         NestingDepthExceeded => "Reduce the nesting: no ecekit document is nested that deep.",
         _ => "Correct the JSON at this position.",
     };
@@ -210,20 +212,30 @@ fn is_value_start(token: &Token<'_>) -> bool {
 
 /// Finds every missing comma, trailing comma and comment in a document the
 /// lenient parser accepted.
-fn punctuation_findings(doc: &JsonDoc<'_>, tokens: &[jsonc_parser::tokens::TokenAndRange<'_>]) -> Vec<Finding> {
+fn punctuation_findings(
+    doc: &JsonDoc<'_>,
+    tokens: &[jsonc_parser::tokens::TokenAndRange<'_>],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let significant: Vec<_> = tokens
         .iter()
         .filter(|t| {
             if matches!(t.token, Token::CommentLine(_) | Token::CommentBlock(_)) {
-                out.push(doc.finding(
-                    Severity::Error,
-                    COMMENT,
-                    t.range,
-                    "",
-                    "JSON has no comments; the API rejects a body that contains one.",
-                    "Remove the comment.",
-                ).with_fix(crate::finding::Edit { start: t.range.start, end: t.range.end, replacement: String::new() }));
+                out.push(
+                    doc.finding(
+                        Severity::Error,
+                        COMMENT,
+                        t.range,
+                        "",
+                        "JSON has no comments; the API rejects a body that contains one.",
+                        "Remove the comment.",
+                    )
+                    .with_fix(crate::finding::Edit {
+                        start: t.range.start,
+                        end: t.range.end,
+                        replacement: String::new(),
+                    }),
+                );
                 false
             } else {
                 true
