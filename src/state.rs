@@ -277,9 +277,11 @@ mod tests {
 
     #[test]
     fn share_param_round_trips_the_draft() {
-        let mut draft = Draft::default();
-        draft.bucket = "snaps.example.com".into();
-        draft.base_path = "a b/é&c=d".into();
+        let draft = Draft {
+            bucket: "snaps.example.com".into(),
+            base_path: "a b/é&c=d".into(),
+            ..Default::default()
+        };
         let draft = reduce(
             draft,
             Action::AddKeystoreRow {
