@@ -24,9 +24,9 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT=60
 if [ -n "$WASM_BUILD_STD" ]; then
   PATH="/usr/bin:$PATH" RUSTC="$WASM_RUSTC" RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
-    "$WASM_CARGO" test --quiet --target wasm32-unknown-unknown -p ecekit-web "$WASM_BUILD_STD"
+    "$WASM_CARGO" test --target wasm32-unknown-unknown -p ecekit-web "$WASM_BUILD_STD"
 else
-  CARGO_TARGET_DIR="$WASM_TARGET_DIR" "$WASM_CARGO" test --quiet --target wasm32-unknown-unknown -p ecekit-web
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" "$WASM_CARGO" test --target wasm32-unknown-unknown -p ecekit-web
 fi
 
 log "3/4 build: page, single file, extension, CLI"
