@@ -167,11 +167,8 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         std::fs::write(path, pem)
             .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))?;
     }
-    // The base URL is the first line on stdout: scripts and tests read it.
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", sim.base_url())?;
-    out.flush()?;
-    drop(out);
+    // Everything for stderr is written before the URL line on stdout, so a
+    // reader that has the URL also has these notes (tests read both).
     eprintln!(
         "ecekit simulator: listening on {} (Ctrl-C stops it)",
         sim.base_url()
@@ -188,6 +185,11 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     if let Some(fp) = sim.certificate_sha256() {
         eprintln!("ecekit simulator: self-signed certificate SHA-256 {fp}");
     }
+    // The base URL is the first line on stdout: scripts and tests read it.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", sim.base_url())?;
+    out.flush()?;
+    drop(out);
     sim.wait();
     Ok(0)
 }
