@@ -8,6 +8,7 @@ pub mod components;
 pub mod pages;
 pub mod route;
 pub mod state;
+pub mod vault;
 
 use wasm_bindgen::prelude::*;
 
