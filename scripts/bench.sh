@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The figures: engine validation vs bare JSON parsing, page size, first
+# render and keystroke-to-findings latency. Prints them; budgets that fail
+# the build are checked in scripts/assemble.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+if [ -f crates/ecekit-core/benches/engine.rs ]; then
+  printf '\n\033[1mbench:\033[0m engine (release): validation time / bare serde_json parse time\n'
+  cargo bench --quiet -p ecekit-core --bench engine
+fi
+
+printf '\n\033[1mbench:\033[0m page\n'
+[ -f dist/web/index.html ] || bash scripts/build.sh
+python3 - <<'PY'
+import json
+r = json.load(open("dist/size-report.json"))
+print(f"page transfer: {r['total']['gzip']:,} bytes gzipped ({r['total']['raw']:,} raw), budget {r['budget_gzip']:,}")
+PY
+node tests/perf/page.mjs
