@@ -1,0 +1,121 @@
+//! curl for PowerShell (5.1 and 7).
+//!
+//! `curl.exe`, never `curl` (an alias of Invoke-WebRequest in Windows
+//! PowerShell 5.1). The body is a verbatim here-string (`@' ... '@`: nothing
+//! inside is expanded) piped to `--data-binary '@-'`, so it never goes
+//! through native-argument quoting (which differs between PowerShell 5.1 and
+//! 7.3+ for arguments holding double quotes). `$OutputEncoding` is set to
+//! UTF-8 first: Windows PowerShell 5.1 pipes ASCII by default and would turn
+//! non-ASCII characters into `?`.
+
+use super::bash::wrap;
+use super::{
+    base_name, check_double_quotable, map_variables, RenderError, RenderOptions, Rendered,
+};
+use crate::api::{NoteLevel, Request};
+
+/// A single-quoted PowerShell string (no expansion; `'` doubled).
+fn single(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// A double-quoted string with `$NAME` as `${env:NAME}`.
+fn with_env(text: &str) -> Result<String, RenderError> {
+    check_double_quotable(text)?;
+    let body = map_variables(text, |name| format!("${{env:{name}}}"));
+    Ok(format!("\"{body}\""))
+}
+
+fn word(text: &str) -> Result<String, RenderError> {
+    if text.contains('$') {
+        with_env(text)
+    } else {
+        Ok(single(text))
+    }
+}
+
+/// Renders the request as a curl.exe command for PowerShell.
+pub fn curl_powershell(
+    request: &Request,
+    options: &RenderOptions,
+) -> Result<Rendered, RenderError> {
+    let mut text = String::new();
+    text.push_str(&format!("# {}\n", request.operation.title()));
+    for note in request.notes.iter().filter(|n| n.level == NoteLevel::Error) {
+        for line in wrap(&note.text, 76) {
+            text.push_str(&format!("# {line}\n"));
+        }
+    }
+    if !request.variables.is_empty() {
+        let vars: Vec<String> = request
+            .variables
+            .iter()
+            .map(|v| format!("$env:{v}"))
+            .collect();
+        text.push_str(&format!("# Set first: {}\n", vars.join(", ")));
+    }
+
+    let mut args: Vec<String> = Vec::new();
+    if request.method != "GET" || request.body.is_some() {
+        args.push(format!("-X {}", request.method));
+    }
+    if options.insecure {
+        args.push("-k".to_string());
+    }
+    if let Some(ca) = &options.cacert {
+        args.push(format!("--cacert {}", word(ca)?));
+    }
+    for h in &request.headers {
+        args.push(format!("-H {}", word(&format!("{}: {}", h.name, h.value))?));
+    }
+    if request.body.is_some() {
+        args.push("--data-binary '@-'".to_string());
+    }
+    args.push(with_env(&request.url)?);
+
+    if let Some(body) = &request.body {
+        // A here-string ends at a line starting with '@; JSON never has one.
+        if body.lines().any(|l| l.starts_with("'@")) {
+            return Err(RenderError::new(
+                "a line of the body starts with '@, which ends a PowerShell here-string: use the bash command, or save the body to a file and pass --data-binary '@file'",
+            ));
+        }
+        text.push_str("# Windows PowerShell 5.1 pipes ASCII unless told otherwise:\n");
+        text.push_str("$OutputEncoding = [System.Text.UTF8Encoding]::new($false)\n");
+        text.push_str("@'\n");
+        // The here-string's last line break is not part of its value; the pipe
+        // adds one back, so the bytes sent match the body.
+        text.push_str(body.strip_suffix('\n').unwrap_or(body));
+        text.push_str("\n'@ | curl.exe --fail-with-body");
+    } else {
+        text.push_str("curl.exe --fail-with-body");
+    }
+    for arg in &args {
+        text.push_str(" `\n  ");
+        text.push_str(arg);
+    }
+    text.push('\n');
+
+    let mut notes = vec![
+        "Uses curl.exe (Windows 10 1803 and later ship it; --fail-with-body needs curl 7.76 or later). In Windows PowerShell 5.1, plain `curl` is Invoke-WebRequest.".to_string(),
+    ];
+    if request.body.is_some() {
+        notes.push(
+            "PowerShell ends the piped body with a line break (CRLF on Windows): JSON ignores it."
+                .to_string(),
+        );
+    }
+    if options.insecure {
+        notes.push(
+            "-k turns off TLS verification: prefer --cacert with the coordinator's CA certificate."
+                .to_string(),
+        );
+    }
+    Ok(Rendered {
+        format: super::Format::CurlPowerShell,
+        text,
+        filename: format!("{}.ps1", base_name(request)),
+        files: Vec::new(),
+        notes,
+    })
+}
