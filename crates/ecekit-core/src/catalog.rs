@@ -622,8 +622,9 @@ pub struct ClientSettingName<'a> {
 /// in a provider's client namespace. The client is the segment after
 /// `.client.` up to the next dot (client names cannot hold dots).
 pub fn parse_client_setting(name: &str) -> Option<ClientSettingName<'_>> {
-    let (prefix, rest) = name.split_once(".client.")?;
+    let (prefix, rest) = name.split_once('.')?;
     let provider = Provider::parse(prefix)?;
+    let rest = rest.strip_prefix("client.")?;
     let (client, setting) = rest.split_once('.').unwrap_or((rest, ""));
     Some(ClientSettingName {
         provider,
@@ -686,7 +687,8 @@ where
 /// `ACCESS_KEY_VALUE`, `CLIENT_NAME`, `<bucket>`, `YOUR_KEY` or
 /// `AKIAIOSFODNN7EXAMPLE`, rather than a real value.
 pub fn is_placeholder(value: &str) -> bool {
-    let t = value.trim();
+    // Byte-level checks: this runs on every secret value of a large body.
+    let t = value.trim_ascii();
     if t.is_empty() || t.len() > 200 {
         return false;
     }
@@ -694,9 +696,12 @@ pub fn is_placeholder(value: &str) -> bool {
     if rules.exact.iter().any(|e| e.eq_ignore_ascii_case(t)) {
         return true;
     }
-    let lower_prefix =
-        |p: &str| t.len() > p.len() && t.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
-    if rules.prefixes.iter().any(|p| lower_prefix(p)) {
+    let bytes = t.as_bytes();
+    if rules
+        .prefixes
+        .iter()
+        .any(|p| bytes.len() > p.len() && bytes[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+    {
         return true;
     }
     if rules
@@ -713,11 +718,19 @@ pub fn is_placeholder(value: &str) -> bool {
     }) {
         return true;
     }
-    let words = t
-        .split(['_', '-', '.'])
-        .filter(|seg| rules.words.iter().any(|w| w == seg))
-        .count();
-    words >= rules.min_words
+    let mut words = 0;
+    for seg in bytes.split(|b| matches!(b, b'_' | b'-' | b'.')) {
+        if seg.len() >= 2
+            && seg.iter().all(u8::is_ascii_uppercase)
+            && rules.words.iter().any(|w| w.as_bytes() == seg)
+        {
+            words += 1;
+            if words >= rules.min_words {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The first character not allowed in a keystore setting name
@@ -727,8 +740,10 @@ pub fn invalid_keystore_name_char(name: &str) -> Option<char> {
     if name.is_empty() {
         return Some('\0');
     }
-    name.chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    let pos = name
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))?;
+    name[pos..].chars().next()
 }
 
 /// True for a valid client name (`[-\w]+`: letters, digits, `_`, `-`; no dots).
@@ -796,9 +811,10 @@ fn length_problem(name: &str, min: usize, max: usize, out: &mut Vec<String>) {
 }
 
 fn start_end_problem(name: &str, out: &mut Vec<String>) {
-    let ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    // Upper-case letters are reported on their own.
+    let ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     if !name.is_empty() && (!ok(name.chars().next()) || !ok(name.chars().last())) {
-        out.push("it must start and end with a lower-case letter or a digit".into());
+        out.push("it must start and end with a letter or a digit".into());
     }
 }
 
