@@ -1,0 +1,434 @@
+//! The IAM facts the policy rules come from, loaded once from the embedded
+//! data files (`data/s3-actions.json`, `data/iam-policy.json`) and indexed
+//! for constant-time look-ups (case-insensitive, as IAM matches action and
+//! condition-key names).
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+const S3_ACTIONS: &str = include_str!("../../data/s3-actions.json");
+const IAM_POLICY: &str = include_str!("../../data/iam-policy.json");
+
+#[derive(Deserialize)]
+struct RawAction {
+    access: String,
+    resources: Vec<String>,
+    #[serde(default)]
+    conditions: Vec<String>,
+    #[serde(default)]
+    without: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSnapshot {
+    bucket_actions: Vec<String>,
+    object_actions: Vec<String>,
+    kms_actions: Vec<String>,
+    risky_actions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawS3 {
+    resource_types: BTreeMap<String, String>,
+    condition_keys: BTreeMap<String, String>,
+    common_condition_keys: Vec<String>,
+    actions: BTreeMap<String, RawAction>,
+    api_operations: BTreeMap<String, serde_json::Value>,
+    snapshot: RawSnapshot,
+}
+
+#[derive(Deserialize)]
+struct RawKms {
+    resource_types: BTreeMap<String, String>,
+    condition_keys: BTreeMap<String, String>,
+    actions: BTreeMap<String, RawAction>,
+}
+
+#[derive(Deserialize)]
+struct RawVersions {
+    current: String,
+    old: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawQuotas {
+    inline_user_policy: usize,
+    managed_policy: usize,
+    bucket_policy: usize,
+}
+
+#[derive(Deserialize)]
+struct RawIam {
+    versions: RawVersions,
+    top_level_keys: Vec<String>,
+    statement_keys: Vec<String>,
+    principal_keys: Vec<String>,
+    partitions: Vec<String>,
+    quotas: RawQuotas,
+    condition_operators: BTreeMap<String, String>,
+    global_condition_keys: BTreeMap<String, String>,
+    services: Vec<String>,
+    kms: RawKms,
+}
+
+/// One action of a service: its canonical name, access level, the resource
+/// types it applies to (indexes into [`Service::resource_types`]; empty means
+/// it only works on `"*"`), and the condition keys it supports.
+#[derive(Debug)]
+pub struct Action {
+    pub name: String,
+    /// `name` in lower case, for wildcard matching.
+    pub lower: String,
+    pub access: String,
+    /// Bit `i` set: applies to resource type `i` of the service.
+    pub resource_mask: u32,
+    keys: HashSet<String>,
+    key_prefixes: Vec<String>,
+}
+
+impl Action {
+    /// Whether this action supports condition key `key_lower` (lower case).
+    pub fn supports_key(&self, key_lower: &str) -> bool {
+        self.keys.contains(key_lower) || self.key_prefixes.iter().any(|p| key_lower.starts_with(p))
+    }
+}
+
+/// A resource type of a service, parsed from its ARN template
+/// (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
+#[derive(Debug)]
+pub struct ResourceType {
+    pub name: String,
+    /// The ARN service field (`s3`, `s3-object-lambda`, `kms`).
+    pub service: String,
+    /// The template's region field is a variable (true) or empty (false);
+    /// a literal region is treated as a variable.
+    pub has_region: bool,
+    pub has_account: bool,
+    /// Literal text the resource part starts with (`accesspoint/`, `key/`, or empty).
+    pub resource_prefix: String,
+    /// The resource part is `${A}/${B}` (an object inside a bucket).
+    pub nested: bool,
+}
+
+/// A condition key table: exact keys and keys with a variable tail
+/// (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`), each with its type.
+#[derive(Debug, Default)]
+pub struct KeyTable {
+    exact: HashMap<String, (String, String)>,
+    prefixes: Vec<(String, String, String)>,
+}
+
+impl KeyTable {
+    fn insert(&mut self, key: &str, ty: &str) {
+        let cut = key
+            .find("${")
+            .or_else(|| key.find('<'))
+            .or_else(|| key.find('*'));
+        match cut {
+            Some(i) => self.prefixes.push((
+                key[..i].to_ascii_lowercase(),
+                key.to_string(),
+                ty.to_string(),
+            )),
+            None => {
+                self.exact
+                    .insert(key.to_ascii_lowercase(), (key.to_string(), ty.to_string()));
+            }
+        }
+    }
+
+    /// The canonical spelling and type of `key_lower`, if known.
+    pub fn get(&self, key_lower: &str) -> Option<(&str, &str)> {
+        if let Some((k, t)) = self.exact.get(key_lower) {
+            return Some((k, t));
+        }
+        self.prefixes
+            .iter()
+            .find(|(p, _, _)| key_lower.starts_with(p.as_str()) && key_lower.len() > p.len())
+            .map(|(_, k, t)| (k.as_str(), t.as_str()))
+    }
+
+    /// Every key's canonical spelling (for "did you mean").
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.exact
+            .values()
+            .map(|(k, _)| k.as_str())
+            .chain(self.prefixes.iter().map(|(_, k, _)| k.as_str()))
+    }
+}
+
+/// The actions, resource types and condition keys of one service.
+#[derive(Debug)]
+pub struct Service {
+    pub prefix: &'static str,
+    pub actions: Vec<Action>,
+    /// Canonical and lower-case names → index.
+    by_lower: HashMap<String, usize>,
+    pub resource_types: Vec<ResourceType>,
+    pub keys: KeyTable,
+}
+
+impl Service {
+    /// The action named `name` (any case; the canonical spelling needs no allocation).
+    pub fn action(&self, name: &str) -> Option<usize> {
+        if let Some(i) = self.by_lower.get(name) {
+            return Some(*i);
+        }
+        self.by_lower.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// Index of resource type `name`.
+    pub fn resource_type(&self, name: &str) -> Option<usize> {
+        self.resource_types.iter().position(|r| r.name == name)
+    }
+
+    /// The mask of resource types `names`.
+    pub fn mask_of(&self, names: &[&str]) -> u32 {
+        names
+            .iter()
+            .filter_map(|n| self.resource_type(n))
+            .fold(0, |m, i| m | (1 << i))
+    }
+}
+
+/// Condition operator: canonical name and value type.
+#[derive(Debug)]
+pub struct Operator {
+    pub name: String,
+    pub value_type: String,
+}
+
+/// Everything the policy rules need.
+#[derive(Debug)]
+pub struct IamData {
+    pub s3: Service,
+    pub kms: Service,
+    /// S3 API operation names (lower case) that are not IAM actions → the actions that authorize them.
+    pub api_operations: HashMap<String, (String, Vec<String>)>,
+    pub snapshot_bucket_actions: Vec<String>,
+    pub snapshot_object_actions: Vec<String>,
+    pub snapshot_kms_actions: Vec<String>,
+    /// S3 actions to name when a wildcard grants too much (bucket deletion, policy changes).
+    pub risky_s3_actions: Vec<String>,
+    pub current_version: String,
+    pub old_versions: Vec<String>,
+    pub top_level_keys: Vec<String>,
+    pub statement_keys: Vec<String>,
+    pub principal_keys: Vec<String>,
+    pub partitions: Vec<String>,
+    pub inline_user_policy_quota: usize,
+    pub managed_policy_quota: usize,
+    pub bucket_policy_quota: usize,
+    operators: HashMap<String, Operator>,
+    pub global_keys: KeyTable,
+    services: HashSet<String>,
+    pub service_list: Vec<String>,
+}
+
+impl IamData {
+    /// The operator named `base_lower` (lower case, without `IfExists` and set prefix).
+    pub fn operator(&self, base_lower: &str) -> Option<&Operator> {
+        self.operators.get(base_lower)
+    }
+
+    pub fn operator_names(&self) -> impl Iterator<Item = &str> {
+        self.operators.values().map(|o| o.name.as_str())
+    }
+
+    pub fn is_service(&self, prefix_lower: &str) -> bool {
+        self.services.contains(prefix_lower)
+    }
+}
+
+fn parse_template(name: &str, arn: &str) -> ResourceType {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let field = |i: usize| parts.get(i).copied().unwrap_or("");
+    let resource = field(5);
+    let prefix_end = resource.find("${").unwrap_or(resource.len());
+    ResourceType {
+        name: name.to_string(),
+        service: field(2).to_string(),
+        has_region: !field(3).is_empty(),
+        has_account: !field(4).is_empty(),
+        resource_prefix: resource[..prefix_end].to_string(),
+        nested: resource.starts_with("${") && resource[2..].contains("/${"),
+    }
+}
+
+fn build_service(
+    prefix: &'static str,
+    resource_types: &BTreeMap<String, String>,
+    condition_keys: &BTreeMap<String, String>,
+    common: &[String],
+    actions: &BTreeMap<String, RawAction>,
+) -> Service {
+    let types: Vec<ResourceType> = resource_types
+        .iter()
+        .map(|(n, arn)| parse_template(n, arn))
+        .collect();
+    let mut keys = KeyTable::default();
+    for (k, t) in condition_keys {
+        keys.insert(k, t);
+    }
+    let mut list = Vec::with_capacity(actions.len());
+    let mut by_lower = HashMap::with_capacity(actions.len());
+    for (name, raw) in actions {
+        let mut mask = 0u32;
+        for r in &raw.resources {
+            let r = r.trim_end_matches('*');
+            if let Some(i) = types.iter().position(|t| t.name == r) {
+                mask |= 1 << i;
+            }
+        }
+        let mut exact = HashSet::new();
+        let mut key_prefixes = Vec::new();
+        let all = common
+            .iter()
+            .filter(|k| !raw.without.contains(k))
+            .chain(raw.conditions.iter());
+        for k in all {
+            let cut = k.find("${").or_else(|| k.find('<'));
+            match cut {
+                Some(i) => key_prefixes.push(k[..i].to_ascii_lowercase()),
+                None => {
+                    exact.insert(k.to_ascii_lowercase());
+                }
+            }
+        }
+        by_lower.insert(name.to_ascii_lowercase(), list.len());
+        by_lower.insert(name.clone(), list.len());
+        list.push(Action {
+            name: name.clone(),
+            lower: name.to_ascii_lowercase(),
+            access: raw.access.clone(),
+            resource_mask: mask,
+            keys: exact,
+            key_prefixes,
+        });
+    }
+    Service {
+        prefix,
+        actions: list,
+        by_lower,
+        resource_types: types,
+        keys,
+    }
+}
+
+fn load() -> IamData {
+    // The data files are part of the build: a parse failure is a build defect
+    // that every test catches, never a user input problem.
+    let s3: RawS3 = serde_json::from_str(S3_ACTIONS).expect("data/s3-actions.json is valid");
+    let iam: RawIam = serde_json::from_str(IAM_POLICY).expect("data/iam-policy.json is valid");
+    let s3_service = build_service(
+        "s3",
+        &s3.resource_types,
+        &s3.condition_keys,
+        &s3.common_condition_keys,
+        &s3.actions,
+    );
+    let kms_service = build_service(
+        "kms",
+        &iam.kms.resource_types,
+        &iam.kms.condition_keys,
+        &[],
+        &iam.kms.actions,
+    );
+    let mut api_operations = HashMap::new();
+    for (op, targets) in &s3.api_operations {
+        if let Some(list) = targets.as_array() {
+            let names = list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            api_operations.insert(op.to_ascii_lowercase(), (op.clone(), names));
+        }
+    }
+    let mut operators = HashMap::new();
+    for (name, ty) in &iam.condition_operators {
+        operators.insert(
+            name.to_ascii_lowercase(),
+            Operator {
+                name: name.clone(),
+                value_type: ty.clone(),
+            },
+        );
+    }
+    let mut global_keys = KeyTable::default();
+    for (k, t) in &iam.global_condition_keys {
+        global_keys.insert(k, t);
+    }
+    let services: HashSet<String> = iam
+        .services
+        .iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    IamData {
+        s3: s3_service,
+        kms: kms_service,
+        api_operations,
+        snapshot_bucket_actions: s3.snapshot.bucket_actions,
+        snapshot_object_actions: s3.snapshot.object_actions,
+        snapshot_kms_actions: s3.snapshot.kms_actions,
+        risky_s3_actions: s3.snapshot.risky_actions,
+        current_version: iam.versions.current,
+        old_versions: iam.versions.old,
+        top_level_keys: iam.top_level_keys,
+        statement_keys: iam.statement_keys,
+        principal_keys: iam.principal_keys,
+        partitions: iam.partitions,
+        inline_user_policy_quota: iam.quotas.inline_user_policy,
+        managed_policy_quota: iam.quotas.managed_policy,
+        bucket_policy_quota: iam.quotas.bucket_policy,
+        operators,
+        global_keys,
+        services,
+        service_list: iam.services,
+    }
+}
+
+/// The IAM data, parsed on first use.
+pub fn iam() -> &'static IamData {
+    static DATA: OnceLock<IamData> = OnceLock::new();
+    DATA.get_or_init(load)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_loads_and_indexes_the_snapshot_actions() {
+        let d = iam();
+        assert!(d.s3.actions.len() > 100);
+        let list = d.s3.action("listbucket").map(|i| &d.s3.actions[i]).unwrap();
+        assert_eq!(list.name, "ListBucket");
+        assert!(list.supports_key("s3:prefix"));
+        assert!(list.supports_key("s3:signatureage"));
+        let loc = &d.s3.actions[d.s3.action("GetBucketLocation").unwrap()];
+        assert!(!loc.supports_key("s3:prefix"));
+        let bucket = d.s3.resource_type("bucket").unwrap();
+        let object = d.s3.resource_type("object").unwrap();
+        assert_eq!(list.resource_mask, 1 << bucket);
+        let get = &d.s3.actions[d.s3.action("GetObject").unwrap()];
+        assert_eq!(get.resource_mask, 1 << object);
+        assert!(d.s3.resource_types[object].nested);
+        assert!(!d.s3.resource_types[bucket].has_region);
+        for a in d
+            .snapshot_bucket_actions
+            .iter()
+            .chain(&d.snapshot_object_actions)
+        {
+            assert!(d.s3.action(a).is_some(), "{a}");
+        }
+        for a in &d.snapshot_kms_actions {
+            assert!(d.kms.action(a).is_some(), "{a}");
+        }
+        assert!(d.is_service("kms") && d.is_service("iam") && !d.is_service("s4"));
+        assert_eq!(d.operator("stringlike").unwrap().name, "StringLike");
+        assert!(d.global_keys.get("aws:resourcetag/team").is_some());
+        assert!(d.s3.keys.get("s3:prefix").is_some());
+        assert_eq!(d.api_operations["listobjectsv2"].1, vec!["ListBucket"]);
+    }
+}
