@@ -662,14 +662,16 @@ fn check_entry(
     }
     let names = own_names();
     let suggestion = catalog::suggest(key, names.iter().copied());
-    let kind = ty.map_or("repository", |t| t.name.as_str());
+    let kind = ty.map_or("a repository setting".to_string(), |t| {
+        format!("a setting of `{}` repositories", t.name)
+    });
     let (message, help) = match suggestion {
         Some(s) => (
-            format!("`{key}` is not a {kind} repository setting; did you mean `{s}`? A misspelt setting is silently ignored, so the repository runs with the default instead."),
+            format!("`{key}` is not {kind}; did you mean `{s}`? A misspelt setting is silently ignored, so the repository runs with the default instead."),
             format!("Rename it to `{s}`."),
         ),
         None => (
-            format!("`{key}` is not a {kind} repository setting Elasticsearch documents: it is ignored (or rejected by newer versions)."),
+            format!("`{key}` is not {kind} that Elasticsearch documents: it is ignored (or rejected by newer versions)."),
             "Remove it, or check the spelling against the repository settings reference.".to_string(),
         ),
     };
