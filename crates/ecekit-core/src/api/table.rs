@@ -580,8 +580,13 @@ fn nearest(method: &str, segs: &[&str], query: Option<&str>) -> Option<Suggestio
         }
     }
     let (d, ep) = best?;
-    // More than about half the segments wrong: nothing worth suggesting.
-    if d > (segs.len().max(ep.segments.len()) as f64) / 2.0 + 0.5 {
+    // More than about half the segments wrong, or no fixed segment in common:
+    // nothing worth suggesting.
+    let shares_literal = ep.segments.iter().any(|t| match t {
+        Segment::Literal(lit) => segs.iter().any(|s| strsim::jaro_winkler(s, lit) >= 0.85),
+        _ => false,
+    });
+    if !shares_literal || d > (segs.len().max(ep.segments.len()) as f64) / 2.0 + 0.5 {
         return None;
     }
     let methods: Vec<String> = endpoints()
