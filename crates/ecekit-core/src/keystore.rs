@@ -960,7 +960,18 @@ fn check_entry<'a>(
                         "Give the credential itself as a string: `\"value\": \"...\"`.",
                     );
                 }
-                None => {}
+                None => {
+                    if as_file == Some(false) {
+                        c.push(
+                            Severity::Suggestion,
+                            AS_FILE_MISMATCH,
+                            as_file_prop.map_or(o.range, |p| p.value.range()),
+                            &secret_field_pointer(name, "as_file"),
+                            format!("The value of `{name}` is a JSON object but `as_file` is false: the keystore stores it as JSON text, not as a file."),
+                            "Keep it if the setting reads a string; set `\"as_file\": true` if it reads a file.",
+                        );
+                    }
+                }
             }
             Some(Op::Set(None, name_range))
         }

@@ -1311,3 +1311,62 @@ pub fn name_findings(
     }
     out
 }
+
+pub const CLIENT_NOT_IN_KEYSTORE: &str = "REPO_CLIENT_NOT_IN_KEYSTORE";
+
+/// Cross-document check for a guided flow: the repository body `doc` uses a
+/// client (its `client` setting, or `default`); when `keystore_names` (the
+/// keystore's setting names, e.g. from GET .../keystore or the body being
+/// prepared) hold credentials for the repository's provider but none for
+/// that client, the repository will not find them.
+pub fn client_findings(doc: &JsonDoc<'_>, keystore_names: &[&str]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(ast::Value::Object(root)) = &doc.root else {
+        return out;
+    };
+    let Some(provider) = root
+        .get_string("type")
+        .and_then(|t| Provider::parse(&t.value))
+    else {
+        return out;
+    };
+    let settings = root.get_object("settings");
+    let client_lit = settings.and_then(|s| s.get_string("client"));
+    let client: &str = client_lit.map_or("default", |c| c.value.as_ref());
+    let mut clients: Vec<&str> = Vec::new();
+    for name in keystore_names {
+        if let Some(p) = catalog::parse_client_setting(name) {
+            if p.provider == provider && !p.client.is_empty() && !clients.contains(&p.client) {
+                clients.push(p.client);
+            }
+        }
+    }
+    if clients.is_empty() || clients.contains(&client) {
+        return out;
+    }
+    let (range, pointer) = match (client_lit, settings) {
+        (Some(c), _) => (c.range, "/settings/client"),
+        (None, Some(s)) => (s.range, "/settings"),
+        (None, None) => (root.range, ""),
+    };
+    let listed: Vec<String> = clients.iter().map(|c| format!("`{c}`")).collect();
+    let p = provider.as_str();
+    let near = catalog::suggest(client, clients.iter().copied());
+    let implicit = if client_lit.is_none() {
+        " (no `client` setting, so `default`)"
+    } else {
+        ""
+    };
+    out.push(doc.finding(
+        Severity::Warning,
+        CLIENT_NOT_IN_KEYSTORE,
+        range,
+        pointer,
+        format!("The repository uses the {p} client `{client}`{implicit}, but the keystore holds {p} credentials only for {}: the repository will not use them, and registering or verifying it fails (or runs with other credentials).", listed.join(", ")),
+        match near.or(clients.first().copied()) {
+            Some(n) => format!("Set `\"client\": \"{n}\"` in the repository settings, or store the credentials as `{p}.client.{client}.*`."),
+            None => format!("Store the credentials as `{p}.client.{client}.*`."),
+        },
+    ));
+    out
+}

@@ -624,3 +624,17 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         ]
     })
 }
+
+#[test]
+fn object_values_of_unknown_settings_note_as_file() {
+    let f =
+        check(r#"{"secrets": {"my.plugin.secure_json": {"value": {"a": 1}, "as_file": false}}}"#);
+    assert_eq!(codes(&f), [UNKNOWN_SETTING, AS_FILE_MISMATCH]);
+    assert_eq!(f[1].severity, Severity::Suggestion);
+    assert_eq!(
+        codes(&check(
+            r#"{"secrets": {"my.plugin.secure_json": {"value": {"a": 1}}}}"#
+        )),
+        [UNKNOWN_SETTING]
+    );
+}

@@ -624,3 +624,29 @@ proptest! {
         prop_assert_eq!(v["settings"]["location"].as_str().unwrap(), value.as_str());
     }
 }
+
+#[test]
+fn client_must_match_the_keystore_clients() {
+    let doc = json::parse(r#"{"type": "s3", "settings": {"bucket": "b-1", "client": "backpu"}}"#);
+    let f = client_findings(
+        &doc,
+        &[
+            "s3.client.backup.access_key",
+            "s3.client.backup.secret_key",
+            "gcs.client.other.credentials_file",
+        ],
+    );
+    assert_eq!(codes(&f), [CLIENT_NOT_IN_KEYSTORE]);
+    assert_eq!(f[0].location.pointer, "/settings/client");
+    assert!(
+        f[0].help.contains("\"client\": \"backup\""),
+        "{}",
+        f[0].help
+    );
+    let doc = json::parse(r#"{"type": "s3", "settings": {"bucket": "b-1"}}"#);
+    let f = client_findings(&doc, &["s3.client.backup.access_key"]);
+    assert!(f[0].message.contains("`default`"));
+    assert!(client_findings(&doc, &["s3.client.default.access_key"]).is_empty());
+    assert!(client_findings(&doc, &["gcs.client.x.credentials_file"]).is_empty());
+    assert!(client_findings(&json::parse("[1]"), &["s3.client.a.access_key"]).is_empty());
+}
