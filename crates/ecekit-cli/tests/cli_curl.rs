@@ -363,7 +363,7 @@ fn get_requests_and_defaults() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         stdout(&o),
-        "# List the keystore keys\n# Set first: COORDINATOR_HOST, DEPLOYMENT_ID, REF_ID, ECE_API_KEY\ncurl --fail-with-body \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  \"https://$COORDINATOR_HOST:12443/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\"\n"
+        "# List the keystore keys\n# Set first: COORDINATOR_HOST, DEPLOYMENT_ID, REF_ID, ECE_API_KEY\ncurl -sS --fail-with-body \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  \"https://$COORDINATOR_HOST:12443/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\"\n"
     );
     let o = ecekit(
         &[
@@ -403,7 +403,7 @@ fn other_shells_and_forms() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = stdout(&o);
-    assert!(s.contains("'@ | curl.exe --fail-with-body `"));
+    assert!(s.contains("'@ | curl.exe -sS --fail-with-body `"));
     assert!(s.contains("${env:ECE_API_KEY}"));
     assert!(s.contains(body.trim_end()));
 
@@ -576,4 +576,176 @@ fn non_utf8_body_is_refused() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
+}
+
+/// A simulator process, killed when dropped.
+struct Simulator {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn simulator(key: &str, password: &str) -> Simulator {
+    let mut child = Command::new(BIN)
+        .args([
+            "simulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--api-key",
+            key,
+            "--password",
+            password,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the simulator starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let base = url.trim_end_matches("/api/v1").to_string();
+    Simulator { child, base }
+}
+
+/// Renders `args` with `ecekit curl`, runs the command with bash, returns
+/// whether it succeeded and the answer body curl printed.
+fn try_send(
+    sim: &Simulator,
+    args: &[&str],
+    body: Option<&str>,
+    vars: &[(&str, &str)],
+) -> (bool, String) {
+    let mut full = vec!["curl"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--target", "ece", "--coordinator", &sim.base]);
+    if body.is_some() {
+        full.extend_from_slice(&["--body", "-"]);
+    }
+    let o = ecekit(&full, body.map(str::as_bytes));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dir = temp_dir("sim");
+    let out = run_bash(&stdout(&o), &dir, vars);
+    let _ = std::fs::remove_dir_all(&dir);
+    (out.status.success(), String::from_utf8(out.stdout).unwrap())
+}
+
+fn send(sim: &Simulator, args: &[&str], body: Option<&str>, vars: &[(&str, &str)]) -> String {
+    let (ok, answer) = try_send(sim, args, body, vars);
+    assert!(ok, "{args:?} failed: {answer}");
+    answer
+}
+
+/// The whole flow against the coordinator simulator (which checks bodies
+/// against the ECE spec and refuses proxy calls without
+/// X-Management-Request): every command ecekit prints works as printed, and
+/// the engine's parsers read every answer.
+#[test]
+fn every_ece_command_works_against_the_simulator() {
+    use ecekit_core::api;
+    let key = "sim-key-'\"$`";
+    let sim = simulator(key, "pa$$w'rd");
+    let auth = [("ECE_API_KEY", key)];
+
+    let list =
+        api::parse_deployments_list(&send(&sim, &["deployments-list"], None, &auth)).unwrap();
+    let dep = &list[0];
+    let es = &dep.elasticsearch[0];
+    let ids = [
+        ("ECE_API_KEY", key),
+        ("DEPLOYMENT_ID", dep.id.as_str()),
+        ("REF_ID", es.ref_id.as_str()),
+    ];
+
+    let got = api::parse_deployment(&send(&sim, &["deployment-get"], None, &ids)).unwrap();
+    assert_eq!(got.id, dep.id);
+
+    // Registering before the keystore has the client's keys fails in
+    // Elasticsearch; the proxy passes its error through, and it parses.
+    let repo = "{\"type\":\"s3\",\"settings\":{\"bucket\":\"my-bucket\",\"client\":\"default\"}}";
+    let (ok, answer) = try_send(
+        &sim,
+        &["repository-put", "--repository", "s3-repo"],
+        Some(repo),
+        &ids,
+    );
+    assert!(!ok, "curl -sS --fail-with-body fails on a 500");
+    let err = api::parse_error(500, &[], &answer, ecekit_core::Platform::Ece);
+    assert_eq!(
+        err.errors[0].code, "repository_verification_exception",
+        "{answer}"
+    );
+    assert!(err.errors[0].hint.is_some());
+
+    let keystore = serde_json::json!({"secrets": {
+        "s3.client.default.access_key": {"value": "AKIAZ7Q3M5N2P4R6T8V1"},
+        "s3.client.default.secret_key": {"value": SECRET},
+    }})
+    .to_string();
+    let keys = api::parse_keystore_contents(&send(&sim, &["keystore-set"], Some(&keystore), &ids))
+        .unwrap();
+    assert!(keys
+        .iter()
+        .any(|k| k.name == "s3.client.default.secret_key"));
+    let keys = api::parse_keystore_contents(&send(&sim, &["keystore-get"], None, &ids)).unwrap();
+    assert_eq!(
+        keys.iter()
+            .find(|k| k.name == "s3.client.default.secret_key")
+            .unwrap()
+            .as_file,
+        Some(false)
+    );
+
+    let reload =
+        api::parse_reload_response(&send(&sim, &["reload-secure-settings"], None, &ids)).unwrap();
+    assert!(reload.ok(), "{reload:?}");
+
+    send(
+        &sim,
+        &["repository-put", "--repository", "s3-repo"],
+        Some(repo),
+        &ids,
+    );
+    let nodes = api::parse_verify_response(&send(
+        &sim,
+        &["repository-verify", "--repository", "s3-repo"],
+        None,
+        &ids,
+    ))
+    .unwrap();
+    assert!(!nodes.is_empty());
+
+    let platform = "{\"type\":\"s3\",\"settings\":{\"bucket\":\"b\",\"region\":\"us-east-1\",\"access_key\":\"AKIAIOSFODNN7EXAMPLE\",\"secret_key\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}}";
+    send(
+        &sim,
+        &["platform-repository-put", "--repository", "ece-snapshots"],
+        Some(platform),
+        &auth,
+    );
+
+    // Log in, then use the bearer token.
+    let login = serde_json::json!({"username": "admin", "password": "pa$$w'rd"}).to_string();
+    let token = api::parse_token_response(&send(&sim, &["login"], Some(&login), &[])).unwrap();
+    let bearer = [
+        ("ECE_TOKEN", token.token.as_str()),
+        ("DEPLOYMENT_ID", dep.id.as_str()),
+        ("REF_ID", es.ref_id.as_str()),
+    ];
+    let keys = api::parse_keystore_contents(&send(
+        &sim,
+        &["keystore-get", "--auth", "bearer"],
+        None,
+        &bearer,
+    ))
+    .unwrap();
+    assert!(!keys.is_empty());
 }

@@ -125,7 +125,7 @@ fn rendered_bash_parses() {
         for opts in options() {
             let r = curl_bash(&req, &opts).unwrap();
             bash_syntax_ok(&r.text).unwrap_or_else(|e| panic!("{e}\n{}", r.text));
-            assert!(r.text.contains("curl --fail-with-body"));
+            assert!(r.text.contains("curl -sS --fail-with-body"));
             if let Ok(e) = ecctl(&req, &opts) {
                 bash_syntax_ok(&e.text).unwrap_or_else(|err| panic!("{err}\n{}", e.text));
             }
@@ -170,7 +170,7 @@ fn bash_command_shape() {
         },
     )
     .unwrap();
-    let expected_head = "# Update the keystore\n# Set first: COORDINATOR_HOST, DEPLOYMENT_ID, REF_ID, ECE_API_KEY\ncurl --fail-with-body -X PATCH \\\n  --cacert \"$ECE_CA_CERT\" \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n  \"https://$COORDINATOR_HOST:12443/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" \\\n  --data-binary @- <<'EOF'\n";
+    let expected_head = "# Update the keystore\n# Set first: COORDINATOR_HOST, DEPLOYMENT_ID, REF_ID, ECE_API_KEY\ncurl -sS --fail-with-body -X PATCH \\\n  --cacert \"$ECE_CA_CERT\" \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n  \"https://$COORDINATOR_HOST:12443/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" \\\n  --data-binary @- <<'EOF'\n";
     assert!(r.text.starts_with(expected_head), "{}", r.text);
     assert!(r
         .text
@@ -265,7 +265,7 @@ fn powershell_command_shape() {
     .unwrap();
     let body = req.body.as_deref().unwrap();
     let here = format!(
-        "@'\n{}\n'@ | curl.exe --fail-with-body `\n",
+        "@'\n{}\n'@ | curl.exe -sS --fail-with-body `\n",
         body.trim_end_matches('\n')
     );
     assert!(r.text.contains(&here), "{}", r.text);
@@ -306,7 +306,7 @@ fn powershell_command_shape() {
 
     let get = build_request(&RequestSpec::new(Operation::DeploymentsList, Target::Ess)).unwrap();
     let r = curl_powershell(&get, &RenderOptions::default()).unwrap();
-    assert!(r.text.contains("curl.exe --fail-with-body `\n  -H \"Authorization: ApiKey ${env:EC_API_KEY}\" `\n  \"https://api.elastic-cloud.com/api/v1/deployments\"\n"));
+    assert!(r.text.contains("curl.exe -sS --fail-with-body `\n  -H \"Authorization: ApiKey ${env:EC_API_KEY}\" `\n  \"https://api.elastic-cloud.com/api/v1/deployments\"\n"));
     assert!(!r.text.contains("@'"));
 }
 

@@ -57,7 +57,7 @@ pub fn curl_bash(request: &Request, options: &RenderOptions) -> Result<Rendered,
     }
 
     let mut args: Vec<String> = Vec::new();
-    let mut first = "curl --fail-with-body".to_string();
+    let mut first = "curl -sS --fail-with-body".to_string();
     if request.method != "GET" || request.body.is_some() {
         first.push_str(&format!(" -X {}", request.method));
     }

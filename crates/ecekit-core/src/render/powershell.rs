@@ -86,9 +86,9 @@ pub fn curl_powershell(
         // The here-string's last line break is not part of its value; the pipe
         // adds one back, so the bytes sent match the body.
         text.push_str(body.strip_suffix('\n').unwrap_or(body));
-        text.push_str("\n'@ | curl.exe --fail-with-body");
+        text.push_str("\n'@ | curl.exe -sS --fail-with-body");
     } else {
-        text.push_str("curl.exe --fail-with-body");
+        text.push_str("curl.exe -sS --fail-with-body");
     }
     for arg in &args {
         text.push_str(" `\n  ");
