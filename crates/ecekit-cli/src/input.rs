@@ -4,7 +4,6 @@ use crate::CliError;
 use std::io::Read;
 
 /// Reads FILE, or stdin when `path` is `-` or absent.
-#[allow(dead_code)] // used by the document commands (validate, keystore --body, curl --body)
 pub fn read_text(path: Option<&str>) -> Result<String, CliError> {
     match path {
         None | Some("-") => {
