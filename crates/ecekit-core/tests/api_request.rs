@@ -292,6 +292,14 @@ fn coordinator_forms() {
         (Some("http://$COORDINATOR_HOST"), "http://$COORDINATOR_HOST"),
         (Some("[::1]"), "https://[::1]:12443"),
         (Some("[::1]:8443"), "https://[::1]:8443"),
+        (
+            Some("ece.example/prefix"),
+            "https://ece.example:12443/prefix",
+        ),
+        (
+            Some("ece.example:9443/prefix/"),
+            "https://ece.example:9443/prefix",
+        ),
     ];
     for (given, want) in cases {
         assert_eq!(ece_base_url(given).unwrap(), want, "{given:?}");

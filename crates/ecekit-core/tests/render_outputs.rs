@@ -170,7 +170,7 @@ fn bash_command_shape() {
         },
     )
     .unwrap();
-    let expected_head = "# Update the keystore\n# Set first: COORDINATOR_HOST, DEPLOYMENT_ID, REF_ID, ECE_API_KEY\ncurl -sS --fail-with-body -X PATCH \\\n  --cacert \"$ECE_CA_CERT\" \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n  \"https://$COORDINATOR_HOST:12443/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" \\\n  --data-binary @- <<'EOF'\n";
+    let expected_head = "# Update the keystore\n# Set first: COORDINATOR_HOST, DEPLOYMENT_ID, REF_ID, ECE_API_KEY, ECE_CA_CERT\ncurl -sS --fail-with-body -X PATCH \\\n  --cacert \"$ECE_CA_CERT\" \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n  \"https://$COORDINATOR_HOST:12443/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" \\\n  --data-binary @- <<'EOF'\n";
     assert!(r.text.starts_with(expected_head), "{}", r.text);
     assert!(r
         .text

@@ -517,11 +517,12 @@ pub fn ece_base_url(coordinator: Option<&str>) -> Result<String, RequestError> {
         url = stripped.trim_end_matches('/').to_string();
     }
     if !url.contains("://") {
-        let has_port = host_has_port(&url);
-        url = format!("https://{url}");
-        if !has_port {
-            url.push_str(&format!(":{ECE_API_PORT}"));
-        }
+        let (host, path) = url.split_at(url.find('/').unwrap_or(url.len()));
+        url = if host_has_port(host) {
+            format!("https://{host}{path}")
+        } else {
+            format!("https://{host}:{ECE_API_PORT}{path}")
+        };
     }
     Ok(url)
 }

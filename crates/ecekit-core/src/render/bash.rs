@@ -6,7 +6,9 @@
 //! the body equals it. Credentials and ids are shell variables in double
 //! quotes; fixed words are single-quoted.
 
-use super::{base_name, check_double_quotable, RenderError, RenderOptions, Rendered};
+use super::{
+    base_name, check_double_quotable, needed_variables, RenderError, RenderOptions, Rendered,
+};
 use crate::api::{NoteLevel, Request};
 
 /// A heredoc delimiter that no line of `body` equals: `EOF`, else `EOF_1`, …
@@ -52,8 +54,9 @@ pub fn curl_bash(request: &Request, options: &RenderOptions) -> Result<Rendered,
             text.push_str(&format!("# {line}\n"));
         }
     }
-    if !request.variables.is_empty() {
-        text.push_str(&format!("# Set first: {}\n", request.variables.join(", ")));
+    let vars = needed_variables(request, options);
+    if !vars.is_empty() {
+        text.push_str(&format!("# Set first: {}\n", vars.join(", ")));
     }
 
     let mut args: Vec<String> = Vec::new();

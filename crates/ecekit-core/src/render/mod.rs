@@ -149,6 +149,20 @@ pub fn render(
     }
 }
 
+/// The variables a rendered command needs: the request's, then the CA
+/// certificate's when it is a variable.
+pub(crate) fn needed_variables(request: &Request, options: &RenderOptions) -> Vec<String> {
+    let mut vars = request.variables.clone();
+    if let Some(ca) = &options.cacert {
+        for v in crate::api::variables_in(ca) {
+            if !vars.contains(&v) {
+                vars.push(v);
+            }
+        }
+    }
+    vars
+}
+
 /// The base name of download files for a request, e.g. `keystore-set`.
 pub(crate) fn base_name(request: &Request) -> &'static str {
     request.operation.as_str()

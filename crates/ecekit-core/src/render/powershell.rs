@@ -10,7 +10,8 @@
 
 use super::bash::wrap;
 use super::{
-    base_name, check_double_quotable, map_variables, RenderError, RenderOptions, Rendered,
+    base_name, check_double_quotable, map_variables, needed_variables, RenderError, RenderOptions,
+    Rendered,
 };
 use crate::api::{NoteLevel, Request};
 
@@ -46,12 +47,9 @@ pub fn curl_powershell(
             text.push_str(&format!("# {line}\n"));
         }
     }
-    if !request.variables.is_empty() {
-        let vars: Vec<String> = request
-            .variables
-            .iter()
-            .map(|v| format!("$env:{v}"))
-            .collect();
+    let vars = needed_variables(request, options);
+    if !vars.is_empty() {
+        let vars: Vec<String> = vars.iter().map(|v| format!("$env:{v}")).collect();
         text.push_str(&format!("# Set first: {}\n", vars.join(", ")));
     }
 
