@@ -12,6 +12,7 @@ operation names, the snapshot action lists, quotas) are kept from the current
 files, so run this from the data directory.
 """
 import json
+import re
 import sys
 from collections import Counter
 
@@ -22,11 +23,17 @@ def service(defs, prefix):
     return [s for s in defs if s["prefix"] == prefix][0]
 
 
+def collapse(key):
+    """kms:RecipientAttestation:PCR0..PCR31 -> one pattern key (the validator reads <...> as "any tail")."""
+    m = re.match(r"^(.*:PCR)[0-9]+$", key)
+    return m.group(1) + "<n>" if m else key
+
+
 def action_entry(priv, common=None):
     resources = [r["resource_type"] for r in priv["resource_types"] if r["resource_type"]]
     keys = set()
     for r in priv["resource_types"]:
-        keys |= set(r["condition_keys"])
+        keys |= {collapse(k) for k in r["condition_keys"]}
     entry = {"access": priv["access_level"], "resources": resources}
     if common is not None:
         extra = sorted(keys - common)
@@ -36,6 +43,17 @@ def action_entry(priv, common=None):
         if without:
             entry["without"] = without
     return entry
+
+
+def common_keys(svc, share):
+    """Condition keys that at least `share` of the service's actions support."""
+    counts = Counter()
+    for p in svc["privileges"]:
+        keys = set()
+        for r in p["resource_types"]:
+            keys |= set(r["condition_keys"])
+        counts.update(keys)
+    return {k for k, n in counts.items() if n >= share * len(svc["privileges"])}
 
 
 def dump_compact(value):
@@ -60,13 +78,7 @@ def dump_compact(value):
 def main():
     defs = json.load(open(sys.argv[1]))
     s3 = service(defs, "s3")
-    counts = Counter()
-    for p in s3["privileges"]:
-        keys = set()
-        for r in p["resource_types"]:
-            keys |= set(r["condition_keys"])
-        counts.update(keys)
-    common = {k for k, n in counts.items() if n >= 0.9 * len(s3["privileges"])}
+    common = common_keys(s3, 0.9)
 
     old = json.load(open("s3-actions.json"))
     out = {
@@ -85,10 +97,12 @@ def main():
     kms = service(defs, "kms")
     old = json.load(open("iam-policy.json"))
     old["services"] = sorted({s["prefix"] for s in defs})
+    kms_common = common_keys(kms, 0.4)
     old["kms"] = {
         "resource_types": {r["resource"]: r["arn"] for r in kms["resources"]},
-        "condition_keys": {c["condition"]: c["type"] for c in kms["conditions"]},
-        "actions": {p["privilege"]: action_entry(p) for p in kms["privileges"]},
+        "condition_keys": {collapse(c["condition"]): c["type"] for c in kms["conditions"]},
+        "common_condition_keys": sorted(kms_common),
+        "actions": {p["privilege"]: action_entry(p, kms_common) for p in kms["privileges"]},
     }
     with open("iam-policy.json", "w") as f:
         f.write(dump_compact(old))

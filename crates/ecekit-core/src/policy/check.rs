@@ -2,14 +2,13 @@
 //! policy checks, parliament's findings, and what an Elasticsearch snapshot
 //! repository needs), in one walk over the positioned AST.
 
-use super::data::{iam, IamData, Service};
+use super::data::{iam, FxMap, IamData, Service};
 use super::names::{self, is_account, is_region, Partition};
 use super::PolicyKind;
 use crate::finding::{Edit, Finding, Severity};
 use crate::json::{self, ast, JsonDoc, Range};
 use crate::model::ValidateOptions;
 use jsonc_parser::common::Ranged;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 pub const NOT_OBJECT: &str = "POLICY_NOT_OBJECT";
@@ -141,32 +140,27 @@ pub fn infer_kind(doc: &JsonDoc<'_>) -> (PolicyKind, String) {
         if prop.name.as_str() != "Statement" {
             continue;
         }
-        let mut statements: Vec<(&ast::Object<'_>, String)> = Vec::new();
-        match &prop.value {
-            ast::Value::Object(o) => statements.push((o, "/Statement".into())),
-            ast::Value::Array(a) => {
-                for (i, e) in a.elements.iter().enumerate() {
-                    if let ast::Value::Object(o) = e {
-                        statements.push((o, format!("/Statement/{i}")));
-                    }
-                }
-            }
-            _ => {}
-        }
-        for (o, ptr) in statements {
-            if let Some(p) = o
-                .properties
+        let found = |o: &ast::Object<'_>| {
+            o.properties
                 .iter()
                 .find(|p| matches!(p.name.as_str(), "Principal" | "NotPrincipal"))
-            {
-                return (
-                    PolicyKind::Bucket,
-                    format!(
-                        "This document is read as a bucket policy (a resource-based policy) because {ptr} has a {}.",
-                        p.name.as_str()
-                    ),
-                );
-            }
+                .map(|p| p.name.as_str().to_string())
+        };
+        let hit = match &prop.value {
+            ast::Value::Object(o) => found(o).map(|name| ("/Statement".to_string(), name)),
+            ast::Value::Array(a) => a.elements.iter().enumerate().find_map(|(i, e)| match e {
+                ast::Value::Object(o) => found(o).map(|name| (format!("/Statement/{i}"), name)),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if let Some((ptr, name)) = hit {
+            return (
+                PolicyKind::Bucket,
+                format!(
+                    "This document is read as a bucket policy (a resource-based policy) because {ptr} has a {name}."
+                ),
+            );
         }
         break;
     }
@@ -208,8 +202,39 @@ struct Item<'v> {
     index: Option<usize>,
 }
 
+/// A JSON pointer not yet written out: `parent` + `/key` (no key: `parent`
+/// itself). Findings are rare, so pointers are rendered only for them.
+#[derive(Clone, Copy)]
+struct Ptr<'p> {
+    parent: &'p str,
+    key: &'p str,
+}
+
+impl<'p> Ptr<'p> {
+    fn new(parent: &'p str, key: &'p str) -> Self {
+        Ptr { parent, key }
+    }
+
+    fn at(pointer: &'p str) -> Self {
+        Ptr {
+            parent: pointer,
+            key: "",
+        }
+    }
+}
+
+impl std::fmt::Display for Ptr<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.key.is_empty() {
+            f.write_str(self.parent)
+        } else {
+            f.write_str(&child(self.parent, self.key))
+        }
+    }
+}
+
 impl Item<'_> {
-    fn pointer(&self, base: &str) -> String {
+    fn pointer(&self, base: Ptr<'_>) -> String {
         match self.index {
             Some(i) => format!("{base}/{i}"),
             None => base.to_string(),
@@ -257,10 +282,17 @@ struct Cx<'a, 'd> {
     out: Vec<Finding>,
     kind: PolicyKind,
     kind_note: String,
-    sids: HashMap<String, String>,
+    sids: FxMap<String, String>,
     first_bucket: Option<String>,
-    expansions: HashMap<(Svc, String), Rc<[usize]>>,
+    expansions: FxMap<(Svc, String), Rc<[usize]>>,
+    /// The over-broad description of each wildcard action, computed once.
+    broad: FxMap<(Svc, String), Option<String>>,
     variable_at: Option<(Range, String)>,
+    /// The last least-privilege help text, by bucket and partition.
+    help_cache: Option<(String, String, String)>,
+    /// Resource-type bits of S3 bucket and object ARNs.
+    bucket_bit: u32,
+    object_bit: u32,
 }
 
 /// Checks an IAM policy (identity or bucket policy, inferred from `Principal`).
@@ -290,11 +322,18 @@ pub fn validate(doc: &JsonDoc<'_>, _opts: &ValidateOptions) -> Vec<Finding> {
         out: Vec::new(),
         kind,
         kind_note,
-        sids: HashMap::new(),
+        sids: FxMap::default(),
         first_bucket: None,
-        expansions: HashMap::new(),
+        expansions: FxMap::default(),
+        broad: FxMap::default(),
         variable_at: None,
+        help_cache: None,
+        bucket_bit: 0,
+        object_bit: 0,
     };
+    let d = cx.d;
+    cx.bucket_bit = d.s3.mask_of(&["bucket"]);
+    cx.object_bit = d.s3.mask_of(&["object"]);
     cx.text_checks(obj);
     let mut version = None;
     let mut statement = None;
@@ -396,11 +435,105 @@ fn glob(p: &[u8], t: &[u8]) -> bool {
 }
 
 fn has_wildcard(s: &str) -> bool {
-    s.contains('*') || s.contains('?')
+    s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
+/// Holds a wildcard or a policy variable (`${...}`): the text is a pattern, not a name.
 fn is_variable_or_wild(s: &str) -> bool {
-    has_wildcard(s) || s.contains("${")
+    s.bytes().any(|b| b == b'*' || b == b'?' || b == b'$')
+}
+
+/// Per byte of UTF-8 text: bit 0 = not counted in the IAM policy size
+/// (JSON whitespace, or a continuation byte of a multi-byte character),
+/// bit 1 = starts a character IAM rejects (a control character other than
+/// tab, LF, CR; or a character above U+00FF, whose lead byte is over 0xC3).
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let skipped = matches!(byte, b' ' | b'\t' | b'\n' | b'\r') || byte & 0xC0 == 0x80;
+        let bad = (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte > 0xC3;
+        t[b] = (skipped as u8) | ((bad as u8) << 1);
+        b += 1;
+    }
+    t
+};
+
+/// Counts what IAM counts toward the policy size (characters other than
+/// JSON whitespace) and the characters it rejects, with the offset of the
+/// first one. Eight bytes at a time (exact per-byte masks, no carries
+/// between bytes); the tail through [`BYTE_CLASS`].
+fn scan_text(text: &[u8]) -> (usize, usize, Option<usize>) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // High bit of each byte of `x` that equals `c`.
+    let eq = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        !(((y & LOW7).wrapping_add(LOW7)) | y | LOW7)
+    };
+    // Sum of the eight byte lanes of `acc` (each at most 254).
+    let lanes = |acc: u64| {
+        let pairs = (acc & 0x00FF_00FF_00FF_00FF) + ((acc >> 8) & 0x00FF_00FF_00FF_00FF);
+        (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
+    };
+    let mut skipped = 0usize;
+    let mut acc = 0u64;
+    let mut in_acc = 0;
+    let mut bad = 0usize;
+    let mut first_bad = None;
+    let mut chunks = text.chunks_exact(8);
+    for (n, chunk) in (&mut chunks).enumerate() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let (e9, e10, e13) = (eq(x, b'\t'), eq(x, b'\n'), eq(x, b'\r'));
+        let ws = e9 | e10 | e13 | eq(x, b' ');
+        // Continuation bytes: 10xxxxxx. A byte is never both.
+        let cont = x & HIGH & !(x << 1);
+        acc += (ws | cont) >> 7;
+        in_acc += 1;
+        if in_acc == 254 {
+            skipped += lanes(acc);
+            acc = 0;
+            in_acc = 0;
+        }
+        // ASCII below 0x20, and lead bytes from 0xC4 (characters above U+00FF).
+        let ge20 = ((x & LOW7).wrapping_add(ONES * 0x60)) & HIGH;
+        let control = !ge20 & !x & HIGH & !(e9 | e10 | e13);
+        let high = ((x & LOW7).wrapping_add(ONES * 0x3C)) & x & HIGH;
+        let flagged = control | high;
+        if flagged != 0 {
+            bad += flagged.count_ones() as usize;
+            if first_bad.is_none() {
+                first_bad = Some(n * 8 + (flagged.trailing_zeros() / 8) as usize);
+            }
+        }
+    }
+    skipped += lanes(acc);
+    let tail_start = text.len() - chunks.remainder().len();
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        let class = BYTE_CLASS[b as usize];
+        skipped += (class & 1) as usize;
+        if class >> 1 != 0 {
+            bad += 1;
+            first_bad.get_or_insert(tail_start + i);
+        }
+    }
+    (text.len() - skipped, bad, first_bad)
+}
+
+/// `base` + `/key` as a JSON pointer (escaping only when needed).
+fn child(base: &str, key: &str) -> String {
+    if key.bytes().any(|b| b == b'~' || b == b'/') {
+        return json::pointer(base, key);
+    }
+    let mut p = String::with_capacity(base.len() + key.len() + 1);
+    p.push_str(base);
+    p.push('/');
+    p.push_str(key);
+    p
 }
 
 fn describe_types(svc: &Service, mask: u32, partition: &str) -> String {
@@ -466,46 +599,32 @@ impl<'a, 'd> Cx<'a, 'd> {
         }
     }
 
-    fn least_privilege_help(&self, bucket: Option<&str>, partition: &str) -> String {
+    fn least_privilege_help(&mut self, bucket: Option<&str>, partition: &str) -> String {
         let b = bucket.unwrap_or("BUCKET");
+        if let Some((cb, cp, help)) = &self.help_cache {
+            if cb == b && cp == partition {
+                return help.clone();
+            }
+        }
         let s3 = |list: &[String]| {
             list.iter()
                 .map(|a| format!("s3:{a}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        format!(
+        let help = format!(
             "Grant only what a snapshot repository uses: {} on arn:{partition}:s3:::{b}, and {} on arn:{partition}:s3:::{b}/* (`ecekit policy --bucket {b}` writes this policy).",
             s3(&self.d.snapshot_bucket_actions),
             s3(&self.d.snapshot_object_actions)
-        )
+        );
+        self.help_cache = Some((b.to_string(), partition.to_string(), help.clone()));
+        help
     }
 
     // ----- whole-text checks -------------------------------------------------
 
     fn text_checks(&mut self, root: &ast::Object<'_>) {
-        let text = self.doc.text.as_bytes();
-        let mut count = 0usize;
-        let mut bad = 0usize;
-        let mut first_bad: Option<usize> = None;
-        for (i, &b) in text.iter().enumerate() {
-            if b < 0x80 {
-                if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                    count += 1;
-                    if b < 0x20 {
-                        bad += 1;
-                        first_bad.get_or_insert(i);
-                    }
-                }
-            } else if b & 0xC0 != 0x80 {
-                count += 1;
-                // U+0080..U+00FF are encoded with lead bytes C2 and C3.
-                if b > 0xC3 {
-                    bad += 1;
-                    first_bad.get_or_insert(i);
-                }
-            }
-        }
+        let (count, bad, first_bad) = scan_text(self.doc.text.as_bytes());
         if let Some(i) = first_bad {
             let c = self.doc.text[i..].chars().next().unwrap_or('?');
             let end = i + c.len_utf8();
@@ -573,7 +692,7 @@ impl<'a, 'd> Cx<'a, 'd> {
 
     fn unknown_element(&mut self, prop: &ast::ObjectProp<'_>, base: &str, place: &str) {
         let name = prop.name.as_str();
-        let pointer = json::pointer(base, name);
+        let pointer = child(base, name);
         let known: &[String] = if place == "policy" {
             &self.d.top_level_keys
         } else {
@@ -803,7 +922,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                     Error,
                     ELEMENT_COMBINATION,
                     b.name.range(),
-                    &json::pointer(&ptr, b.name.as_str()),
+                    &child(&ptr, b.name.as_str()),
                     format!(
                         "{} and {} cannot be used in the same statement: IAM rejects the policy (Access Analyzer: Unsupported element combination).",
                         a.name.as_str(),
@@ -835,7 +954,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                         Warning,
                         ALLOW_NOT_PRINCIPAL,
                         np.name.range(),
-                        &json::pointer(&ptr, "NotPrincipal"),
+                        &child(&ptr, "NotPrincipal"),
                         "Allow with NotPrincipal grants access to every principal except the ones listed, including anonymous users: far more than intended (Access Analyzer: Allow with NotPrincipal).",
                         "Use Principal with the users or roles that need access.",
                     );
@@ -855,14 +974,14 @@ impl<'a, 'd> Cx<'a, 'd> {
                 "Add \"Action\": [ ... ] with the actions the repository needs.",
             );
         }
-        let action_ptr = json::pointer(&ptr, "Action");
+        let action_ptr = Ptr::new(&ptr, "Action");
         let actions = match action {
-            Some(a) => self.actions(&a.value, &action_ptr, allow),
+            Some(a) => self.actions(&a.value, action_ptr, allow),
             None => Vec::new(),
         };
         if let Some(na) = not_action {
-            let na_ptr = json::pointer(&ptr, "NotAction");
-            self.actions(&na.value, &na_ptr, false);
+            let na_ptr = child(&ptr, "NotAction");
+            self.actions(&na.value, Ptr::at(&na_ptr), false);
             if effect == Effect::Allow {
                 self.push(
                     Warning,
@@ -886,14 +1005,14 @@ impl<'a, 'd> Cx<'a, 'd> {
                 "Add \"Resource\": [\"arn:aws:s3:::BUCKET\", \"arn:aws:s3:::BUCKET/*\"] naming the bucket.",
             );
         }
-        let resource_ptr = json::pointer(&ptr, "Resource");
+        let resource_ptr = Ptr::new(&ptr, "Resource");
         let resources = match resource {
-            Some(r) => self.resources(&r.value, &resource_ptr, allow),
+            Some(r) => self.resources(&r.value, resource_ptr, allow),
             None => Vec::new(),
         };
         if let Some(nr) = not_resource {
-            let nr_ptr = json::pointer(&ptr, "NotResource");
-            self.resources(&nr.value, &nr_ptr, false);
+            let nr_ptr = child(&ptr, "NotResource");
+            self.resources(&nr.value, Ptr::at(&nr_ptr), false);
             if effect == Effect::Allow {
                 self.push(
                     Warning,
@@ -908,7 +1027,7 @@ impl<'a, 'd> Cx<'a, 'd> {
 
         // Condition
         let keys = match condition {
-            Some(c) => self.condition(&c.value, &json::pointer(&ptr, "Condition")),
+            Some(c) => self.condition(&c.value, &child(&ptr, "Condition")),
             None => Vec::new(),
         };
 
@@ -925,27 +1044,27 @@ impl<'a, 'd> Cx<'a, 'd> {
         let bucket = resources.iter().find_map(|r| r.bucket);
 
         if allow {
-            self.overbroad(&actions, &action_ptr, bucket, partition);
+            self.overbroad(&actions, action_ptr, bucket, partition);
         }
         if action.is_some() && resource.is_some() {
-            self.match_actions(&actions, &resources, &action_ptr, &resource_ptr, partition);
+            self.match_actions(&actions, &resources, action_ptr, resource_ptr, partition);
         }
         if !keys.is_empty() && action.is_some() {
             self.condition_support(&actions, &keys, effect);
         }
         if self.kind == PolicyKind::Bucket {
-            self.bucket_policy_scope(&actions, &action_ptr, &resources, &resource_ptr);
+            self.bucket_policy_scope(&actions, action_ptr, &resources, resource_ptr);
         }
     }
 
     fn sid(&mut self, prop: &ast::ObjectProp<'_>, ptr: &str) {
-        let pointer = json::pointer(ptr, "Sid");
+        let pointer = || child(ptr, "Sid");
         let ast::Value::StringLit(s) = &prop.value else {
             self.push(
                 Error,
                 TYPE,
                 prop.value.range(),
-                &pointer,
+                &pointer(),
                 format!(
                     "Sid must be a string; it is {}.",
                     json::type_name(&prop.value)
@@ -960,13 +1079,13 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Suggestion,
                 SID_EMPTY,
                 s.range,
-                &pointer,
+                &pointer(),
                 "The Sid is empty: it names nothing (Access Analyzer: Empty Sid value).",
                 "Give the statement a name such as \"SnapshotObjects\", or remove Sid.",
             );
             return;
         }
-        if !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if !value.bytes().all(|c| c.is_ascii_alphanumeric()) {
             let cleaned: String = value
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric())
@@ -979,14 +1098,14 @@ impl<'a, 'd> Cx<'a, 'd> {
                     Error,
                     SID_INVALID,
                     s.range,
-                    &pointer,
+                    &pointer(),
                     message,
                     "Use letters and digits only, e.g. \"SnapshotObjects\".",
                 );
             } else {
                 let help = format!("Write \"{cleaned}\".");
                 let fix = Self::replace(s.range, quoted(&cleaned));
-                self.push_fix(Error, SID_INVALID, s.range, &pointer, message, help, fix);
+                self.push_fix(Error, SID_INVALID, s.range, &pointer(), message, help, fix);
             }
         }
         if let Some(first) = self.sids.get(value) {
@@ -995,7 +1114,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Error,
                 SID_DUPLICATE,
                 s.range,
-                &pointer,
+                &pointer(),
                 format!(
                     "Sid \"{value}\" is already used by {first}: Sids must be unique within a policy, and IAM rejects duplicates (Access Analyzer: Unique Sids required)."
                 ),
@@ -1023,7 +1142,7 @@ impl<'a, 'd> Cx<'a, 'd> {
             );
             return Effect::Unknown;
         };
-        let pointer = json::pointer(ptr, "Effect");
+        let pointer = || child(ptr, "Effect");
         let range = prop.value.range();
         if let ast::Value::StringLit(s) = &prop.value {
             match &*s.value {
@@ -1036,7 +1155,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                                 Error,
                                 EFFECT_INVALID,
                                 range,
-                                &pointer,
+                                &pointer(),
                                 format!(
                                     "Effect \"{v}\" is not valid: the value is case-sensitive and IAM rejects the policy (Access Analyzer: Invalid effect)."
                                 ),
@@ -1061,7 +1180,7 @@ impl<'a, 'd> Cx<'a, 'd> {
             Error,
             EFFECT_INVALID,
             range,
-            &pointer,
+            &pointer(),
             format!(
                 "Effect {shown} is not valid: IAM accepts only \"Allow\" or \"Deny\" and rejects the policy (Access Analyzer: Invalid effect)."
             ),
@@ -1075,7 +1194,7 @@ impl<'a, 'd> Cx<'a, 'd> {
     fn strings<'v>(
         &mut self,
         value: &'v ast::Value<'_>,
-        base: &str,
+        base: Ptr<'_>,
         element: &str,
     ) -> Vec<Item<'v>> {
         match value {
@@ -1090,7 +1209,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                         Suggestion,
                         EMPTY_ARRAY,
                         a.range,
-                        base,
+                        &base.to_string(),
                         format!("{element} is an empty array, so this statement applies to nothing (Access Analyzer: Empty array)."),
                         format!("List at least one value in {element}, or remove the statement."),
                     );
@@ -1123,7 +1242,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                     Error,
                     TYPE,
                     other.range(),
-                    base,
+                    &base.to_string(),
                     format!(
                         "{element} must be a string or an array of strings; it is {}, which IAM rejects.",
                         json::type_name(other)
@@ -1164,21 +1283,21 @@ impl<'a, 'd> Cx<'a, 'd> {
     fn actions<'v>(
         &mut self,
         value: &'v ast::Value<'_>,
-        base: &str,
+        base: Ptr<'_>,
         allow: bool,
     ) -> Vec<ActionRef<'v>> {
-        let element = if base.ends_with("NotAction") {
+        let element = if base.key == "NotAction" {
             "NotAction"
         } else {
             "Action"
         };
         let items = self.strings(value, base, element);
         let mut out = Vec::with_capacity(items.len());
-        let mut seen: HashSet<(Svc, usize)> = HashSet::new();
+        let mut seen: Vec<(Svc, usize)> = Vec::new();
         for item in items {
             let kind = self.action(&item, base, allow);
             if let AKind::Known(svc, i) = kind {
-                if !seen.insert((svc, i)) {
+                if seen.contains(&(svc, i)) {
                     let name = format!(
                         "{}:{}",
                         self.service(svc).prefix,
@@ -1192,6 +1311,8 @@ impl<'a, 'd> Cx<'a, 'd> {
                         format!("{name} is listed twice in this statement."),
                         "Remove the repeated entry.",
                     );
+                } else {
+                    seen.push((svc, i));
                 }
             }
             out.push(ActionRef { item, kind });
@@ -1199,7 +1320,7 @@ impl<'a, 'd> Cx<'a, 'd> {
         out
     }
 
-    fn action(&mut self, item: &Item<'_>, base: &str, allow: bool) -> AKind {
+    fn action(&mut self, item: &Item<'_>, base: Ptr<'_>, allow: bool) -> AKind {
         let text = item.text;
         if text == "*" {
             return AKind::Star;
@@ -1304,8 +1425,8 @@ impl<'a, 'd> Cx<'a, 'd> {
             return AKind::Wild(svc, list);
         }
         if let Some(i) = service.action(name) {
-            let canonical = format!("{}:{}", service.prefix, service.actions[i].name);
-            if canonical != text {
+            if prefix != service.prefix || name != service.actions[i].name {
+                let canonical = format!("{}:{}", service.prefix, service.actions[i].name);
                 let fix = Self::replace(item.range, quoted(&canonical));
                 self.push_fix(
                     Suggestion,
@@ -1380,76 +1501,86 @@ impl<'a, 'd> Cx<'a, 'd> {
         AKind::Invalid
     }
 
+    /// What a wildcard grants beyond the snapshot actions, or `None` when
+    /// it stays within them.
+    fn broad_description(&self, svc: Svc, list: &[usize]) -> Option<String> {
+        let service = self.service(svc);
+        let wanted: Vec<&String> = match svc {
+            Svc::S3 => self
+                .d
+                .snapshot_bucket_actions
+                .iter()
+                .chain(&self.d.snapshot_object_actions)
+                .collect(),
+            Svc::Kms => self.d.snapshot_kms_actions.iter().collect(),
+        };
+        let extras: Vec<usize> = list
+            .iter()
+            .copied()
+            .filter(|i| !wanted.iter().any(|w| **w == service.actions[*i].name))
+            .collect();
+        if extras.is_empty() {
+            return None;
+        }
+        let mut notable: Vec<&str> = Vec::new();
+        if svc == Svc::S3 {
+            for r in &self.d.risky_s3_actions {
+                if notable.len() < 3 && extras.iter().any(|i| service.actions[*i].name == *r) {
+                    notable.push(r);
+                }
+            }
+        }
+        for x in extras.iter().map(|i| &service.actions[*i]) {
+            if notable.len() >= 3 {
+                break;
+            }
+            if x.access == "Permissions management" && !notable.contains(&x.name.as_str()) {
+                notable.push(&x.name);
+            }
+        }
+        let names: Vec<String> = notable
+            .iter()
+            .map(|n| format!("{}:{n}", service.prefix))
+            .collect();
+        Some(format!(
+            "{} {} actions a snapshot repository never uses{}",
+            extras.len(),
+            service.prefix,
+            if names.is_empty() {
+                String::new()
+            } else {
+                format!(", such as {}", names.join(", "))
+            }
+        ))
+    }
+
     fn overbroad(
         &mut self,
         actions: &[ActionRef<'_>],
-        base: &str,
+        base: Ptr<'_>,
         bucket: Option<&str>,
         partition: &str,
     ) {
         for a in actions {
-            let (what, extras) = match &a.kind {
-                AKind::Star => ("every action of every AWS service".to_string(), Vec::new()),
+            let what = match &a.kind {
+                AKind::Star => "every action of every AWS service".to_string(),
                 AKind::Wild(svc, list) => {
-                    let service = self.service(*svc);
-                    let wanted: Vec<&String> = match svc {
-                        Svc::S3 => self
-                            .d
-                            .snapshot_bucket_actions
-                            .iter()
-                            .chain(&self.d.snapshot_object_actions)
-                            .collect(),
-                        Svc::Kms => self.d.snapshot_kms_actions.iter().collect(),
+                    let key = (*svc, a.item.text.to_ascii_lowercase());
+                    let described = match self.broad.get(&key) {
+                        Some(d) => d.clone(),
+                        None => {
+                            let d = self.broad_description(*svc, list);
+                            self.broad.insert(key, d.clone());
+                            d
+                        }
                     };
-                    let extras: Vec<usize> = list
-                        .iter()
-                        .copied()
-                        .filter(|i| !wanted.iter().any(|w| **w == service.actions[*i].name))
-                        .collect();
-                    if extras.is_empty() {
-                        continue;
+                    match described {
+                        Some(d) => d,
+                        None => continue,
                     }
-                    let mut notable: Vec<&str> = Vec::new();
-                    if *svc == Svc::S3 {
-                        for r in &self.d.risky_s3_actions {
-                            if notable.len() < 3
-                                && extras.iter().any(|i| service.actions[*i].name == *r)
-                            {
-                                notable.push(r);
-                            }
-                        }
-                    }
-                    for x in extras.iter().map(|i| &service.actions[*i]) {
-                        if notable.len() >= 3 {
-                            break;
-                        }
-                        if x.access == "Permissions management"
-                            && !notable.contains(&x.name.as_str())
-                        {
-                            notable.push(&x.name);
-                        }
-                    }
-                    let names: Vec<String> = notable
-                        .iter()
-                        .map(|n| format!("{}:{n}", service.prefix))
-                        .collect();
-                    (
-                        format!(
-                            "{} {} actions a snapshot repository never uses{}",
-                            extras.len(),
-                            service.prefix,
-                            if names.is_empty() {
-                                String::new()
-                            } else {
-                                format!(", such as {}", names.join(", "))
-                            }
-                        ),
-                        extras,
-                    )
                 }
                 _ => continue,
             };
-            let _ = extras;
             let help = match &a.kind {
                 AKind::Wild(Svc::Kms, _) => {
                     "Grant only kms:GenerateDataKey and kms:Decrypt on the bucket's key ARN."
@@ -1476,10 +1607,10 @@ impl<'a, 'd> Cx<'a, 'd> {
     fn resources<'v>(
         &mut self,
         value: &'v ast::Value<'_>,
-        base: &str,
+        base: Ptr<'_>,
         allow: bool,
     ) -> Vec<ResRef<'v>> {
-        let element = if base.ends_with("NotResource") {
+        let element = if base.key == "NotResource" {
             "NotResource"
         } else {
             "Resource"
@@ -1500,7 +1631,7 @@ impl<'a, 'd> Cx<'a, 'd> {
     fn resource<'v>(
         &mut self,
         item: &Item<'v>,
-        base: &str,
+        base: Ptr<'_>,
         allow: bool,
     ) -> (RClass, Option<&'v str>) {
         let text: &'v str = item.text;
@@ -1576,7 +1707,10 @@ impl<'a, 'd> Cx<'a, 'd> {
             );
             return (RClass::Invalid, None);
         };
-        if !is_variable_or_wild(partition) && !self.d.partitions.iter().any(|p| p == partition) {
+        if partition != "aws"
+            && !is_variable_or_wild(partition)
+            && !self.d.partitions.iter().any(|p| p == partition)
+        {
             let guess =
                 nearest(partition, self.d.partitions.iter().map(String::as_str)).unwrap_or("aws");
             self.push(
@@ -1606,35 +1740,54 @@ impl<'a, 'd> Cx<'a, 'd> {
         };
         let data = self.service(svc);
         let wild = |s: &str| is_variable_or_wild(s);
-        let mut strict = 0u32;
-        let mut loose = 0u32;
-        for (i, t) in data.resource_types.iter().enumerate() {
-            if t.service != service {
-                continue;
-            }
-            let res_ok = if !t.resource_prefix.is_empty() {
-                if res.starts_with(&t.resource_prefix) {
-                    true
-                } else {
-                    let cut = res.find(['*', '?', '$']).unwrap_or(res.len());
-                    cut < res.len() && t.resource_prefix.starts_with(&res[..cut])
-                }
-            } else if t.nested {
-                res.contains('/') || wild(res)
+        let (bucket_bit, object_bit) = (self.bucket_bit, self.object_bit);
+        let (strict, loose) = if svc == Svc::S3
+            && service == "s3"
+            && region.is_empty()
+            && account.is_empty()
+            && !res.is_empty()
+        {
+            // The common case, bucket and object ARNs: no scan of the other types.
+            let mask = if res.contains('/') {
+                object_bit
+            } else if wild(res) {
+                bucket_bit | object_bit
             } else {
-                !res.is_empty() && !res.contains('/')
+                bucket_bit
             };
-            if !res_ok {
-                continue;
+            (mask, mask)
+        } else {
+            let cut = res
+                .bytes()
+                .position(|b| b == b'*' || b == b'?' || b == b'$')
+                .unwrap_or(res.len());
+            let mut strict = 0u32;
+            let mut loose = 0u32;
+            for (i, t) in data.resource_types.iter().enumerate() {
+                if t.service != service {
+                    continue;
+                }
+                let res_ok = if !t.resource_prefix.is_empty() {
+                    res.starts_with(&t.resource_prefix)
+                        || (cut < res.len() && t.resource_prefix.starts_with(&res[..cut]))
+                } else if t.nested {
+                    res.contains('/') || wild(res)
+                } else {
+                    !res.is_empty() && !res.contains('/')
+                };
+                if !res_ok {
+                    continue;
+                }
+                loose |= 1 << i;
+                let region_ok = wild(region) || t.has_region != region.is_empty();
+                let account_ok = wild(account) || t.has_account != account.is_empty();
+                if region_ok && account_ok {
+                    strict |= 1 << i;
+                }
             }
-            loose |= 1 << i;
-            let region_ok = wild(region) || t.has_region != region.is_empty();
-            let account_ok = wild(account) || t.has_account != account.is_empty();
-            if region_ok && account_ok {
-                strict |= 1 << i;
-            }
-        }
-        let pointer = item.pointer(base);
+            (strict, loose)
+        };
+        let pointer = || item.pointer(base);
         let mask = if strict != 0 {
             strict
         } else if loose != 0 {
@@ -1669,9 +1822,9 @@ impl<'a, 'd> Cx<'a, 'd> {
                 };
                 match fix.take() {
                     Some(f) => {
-                        self.push_fix(Error, ARN_REGION, item.range, &pointer, message, help, f)
+                        self.push_fix(Error, ARN_REGION, item.range, &pointer(), message, help, f)
                     }
-                    None => self.push(Error, ARN_REGION, item.range, &pointer, message, help),
+                    None => self.push(Error, ARN_REGION, item.range, &pointer(), message, help),
                 }
             }
             if !account_ok {
@@ -1694,9 +1847,9 @@ impl<'a, 'd> Cx<'a, 'd> {
                 };
                 match fix.take() {
                     Some(f) => {
-                        self.push_fix(Error, ARN_ACCOUNT, item.range, &pointer, message, help, f)
+                        self.push_fix(Error, ARN_ACCOUNT, item.range, &pointer(), message, help, f)
                     }
-                    None => self.push(Error, ARN_ACCOUNT, item.range, &pointer, message, help),
+                    None => self.push(Error, ARN_ACCOUNT, item.range, &pointer(), message, help),
                 }
             }
             loose
@@ -1711,7 +1864,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Error,
                 ARN_RESOURCE,
                 item.range,
-                &pointer,
+                &pointer(),
                 format!("The resource part of \"{text}\" does not match any {service} ARN format (Access Analyzer: Invalid ARN resource)."),
                 help,
             );
@@ -1724,7 +1877,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Error,
                 ARN_REGION,
                 item.range,
-                &pointer,
+                &pointer(),
                 format!("\"{region}\" in \"{text}\" is not an AWS Region such as eu-west-1, so the ARN matches nothing."),
                 "Write the Region the resource lives in.",
             );
@@ -1734,7 +1887,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Error,
                 ARN_ACCOUNT,
                 item.range,
-                &pointer,
+                &pointer(),
                 format!("\"{account}\" in \"{text}\" is not a 12-digit account id, so the ARN matches nothing."),
                 "Write the 12-digit id of the account that owns the resource.",
             );
@@ -1747,7 +1900,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                             Error,
                             ARN_RESOURCE,
                             item.range,
-                            &pointer,
+                            &pointer(),
                             format!("\"{id}\" is not a KMS key id (a UUID such as 1234abcd-12ab-34cd-56ef-1234567890ab, or mrk- and 32 hex digits), so the ARN matches no key."),
                             "Copy the key ARN from `aws kms describe-key --key-id alias/NAME`.",
                         );
@@ -1756,7 +1909,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                 (RClass::Kms(mask), None)
             }
             Svc::S3 => {
-                let plain = data.mask_of(&["bucket", "object"]);
+                let plain = self.bucket_bit | self.object_bit;
                 let mut bucket = None;
                 if mask & plain != 0 && service == "s3" && region.is_empty() && account.is_empty() {
                     let name = res.split('/').next().unwrap_or("");
@@ -1766,14 +1919,14 @@ impl<'a, 'd> Cx<'a, 'd> {
                                 Warning,
                                 RESOURCE_ALL_BUCKETS,
                                 item.range,
-                                &pointer,
+                                &pointer(),
                                 format!("\"{text}\" matches every bucket (and, with its wildcard, their objects), not just the snapshot bucket (parliament: RESOURCE_EFFECTIVELY_STAR)."),
                                 "Name the bucket: arn:aws:s3:::BUCKET and arn:aws:s3:::BUCKET/*.",
                             );
                         }
                     } else if !wild(name) {
                         bucket = Some(name);
-                        self.bucket_name(name, item, &pointer);
+                        self.bucket_name(name, item, base);
                     }
                 }
                 (RClass::S3(mask), bucket)
@@ -1781,13 +1934,13 @@ impl<'a, 'd> Cx<'a, 'd> {
         }
     }
 
-    fn bucket_name(&mut self, name: &str, item: &Item<'_>, pointer: &str) {
+    fn bucket_name(&mut self, name: &str, item: &Item<'_>, base: Ptr<'_>) {
         if names::is_placeholder_bucket(name) {
             self.push(
                 Warning,
                 PLACEHOLDER,
                 item.range,
-                pointer,
+                &item.pointer(base),
                 format!("\"{name}\" looks like a placeholder copied from documentation, not your bucket: the policy would grant access to a bucket someone else may own, and none to yours."),
                 "Replace it with the name of the snapshot bucket.",
             );
@@ -1796,7 +1949,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Warning,
                 BUCKET_NAME,
                 item.range,
-                pointer,
+                &item.pointer(base),
                 format!("\"{name}\" is not a valid S3 bucket name ({problem}), so unless it is a legacy bucket this ARN matches no bucket."),
                 "Copy the bucket name exactly as the S3 console or `aws s3 ls` shows it.",
             );
@@ -1810,7 +1963,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                         Error,
                         BUCKET_POLICY_RESOURCE,
                         item.range,
-                        pointer,
+                        &item.pointer(base),
                         format!("This bucket policy names bucket \"{first}\" and \"{name}\": a bucket policy may only name the bucket it is attached to, and S3 rejects it otherwise (Policy has invalid resource)."),
                         "Keep one bucket per bucket policy.",
                     );
@@ -1826,8 +1979,8 @@ impl<'a, 'd> Cx<'a, 'd> {
         &mut self,
         actions: &[ActionRef<'_>],
         resources: &[ResRef<'_>],
-        action_ptr: &str,
-        resource_ptr: &str,
+        action_ptr: Ptr<'_>,
+        resource_ptr: Ptr<'_>,
         partition: &str,
     ) {
         if resources.is_empty() || resources.iter().any(|r| r.class == RClass::Invalid) {
@@ -1944,9 +2097,9 @@ impl<'a, 'd> Cx<'a, 'd> {
     fn bucket_policy_scope(
         &mut self,
         actions: &[ActionRef<'_>],
-        action_ptr: &str,
+        action_ptr: Ptr<'_>,
         resources: &[ResRef<'_>],
-        resource_ptr: &str,
+        resource_ptr: Ptr<'_>,
     ) {
         for a in actions {
             let foreign = matches!(
@@ -1988,7 +2141,7 @@ impl<'a, 'd> Cx<'a, 'd> {
 
     fn principal(&mut self, prop: &ast::ObjectProp<'_>, ptr: &str, allow: bool, negated: bool) {
         let element = prop.name.as_str();
-        let base = json::pointer(ptr, element);
+        let base = child(ptr, element);
         match &prop.value {
             ast::Value::StringLit(s) if s.value == "*" => {
                 if allow && !negated {
@@ -2015,7 +2168,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                 }
                 for p in &o.properties {
                     let key = p.name.as_str();
-                    let key_ptr = json::pointer(&base, key);
+                    let key_ptr = child(&base, key);
                     if !self.d.principal_keys.iter().any(|k| k == key) {
                         let list = self.d.principal_keys.join(", ");
                         match self.d.principal_keys.iter().find(|k| k.eq_ignore_ascii_case(key)) {
@@ -2042,9 +2195,9 @@ impl<'a, 'd> Cx<'a, 'd> {
                         }
                         continue;
                     }
-                    let items = self.strings(&p.value, &key_ptr, key);
+                    let items = self.strings(&p.value, Ptr::at(&key_ptr), key);
                     for item in items {
-                        self.principal_value(key, &item, &key_ptr, allow && !negated);
+                        self.principal_value(key, &item, Ptr::at(&key_ptr), allow && !negated);
                     }
                 }
             }
@@ -2062,7 +2215,7 @@ impl<'a, 'd> Cx<'a, 'd> {
         }
     }
 
-    fn principal_value(&mut self, key: &str, item: &Item<'_>, base: &str, allow: bool) {
+    fn principal_value(&mut self, key: &str, item: &Item<'_>, base: Ptr<'_>, allow: bool) {
         let v = item.text;
         let pointer = item.pointer(base);
         match key {
@@ -2147,11 +2300,12 @@ impl<'a, 'd> Cx<'a, 'd> {
         };
         for op_prop in &o.properties {
             let op = op_prop.name.as_str();
-            let op_ptr = json::pointer(base, op);
+            let op_ptr = child(base, op);
             let (set_prefix, rest) = ["ForAllValues:", "ForAnyValue:"]
                 .iter()
                 .find_map(|p| {
-                    (op.len() >= p.len() && op[..p.len()].eq_ignore_ascii_case(p))
+                    op.get(..p.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(p))
                         .then(|| (*p, &op[p.len()..]))
                 })
                 .unwrap_or(("", op));
@@ -2216,7 +2370,7 @@ impl<'a, 'd> Cx<'a, 'd> {
             };
             for kp in &block.properties {
                 let key = kp.name.as_str();
-                let key_ptr = json::pointer(&op_ptr, key);
+                let key_ptr = child(&op_ptr, key);
                 let key_range = kp.name.range();
                 let svc = self.condition_key(key, key_range, &key_ptr);
                 let values = self.condition_values(&kp.value, &key_ptr, op);
@@ -2421,6 +2575,17 @@ impl<'a, 'd> Cx<'a, 'd> {
 
     fn condition_support(&mut self, actions: &[ActionRef<'_>], keys: &[CondKey], effect: Effect) {
         for k in keys {
+            // Cheap pre-check: most conditions fit every action of their statement.
+            let all_fit = actions.iter().all(|a| match &a.kind {
+                AKind::Known(s, i) => {
+                    *s == k.svc && self.service(*s).actions[*i].supports_key(&k.key)
+                }
+                AKind::Wild(..) => false,
+                _ => true,
+            });
+            if all_fit {
+                continue;
+            }
             let key_service = self.service(k.svc);
             let canonical = key_service
                 .keys
@@ -2535,6 +2700,42 @@ mod tests {
         assert!(!glob(b"put*", b"getobject"));
         assert!(glob(b"*object*", b"getobjectacl"));
         assert!(!glob(b"a*b", b"acd"));
+    }
+
+    fn scan_bytewise(text: &[u8]) -> (usize, usize, Option<usize>) {
+        let mut skipped = 0;
+        let mut bad = 0;
+        let mut first = None;
+        for (i, &b) in text.iter().enumerate() {
+            let class = BYTE_CLASS[b as usize];
+            skipped += (class & 1) as usize;
+            if class >> 1 != 0 {
+                bad += 1;
+                first.get_or_insert(i);
+            }
+        }
+        (text.len() - skipped, bad, first)
+    }
+
+    #[test]
+    fn word_scan_matches_the_bytewise_scan() {
+        let samples = [
+            "{\"a\": \"b\"}\n",
+            "\t\r\n \u{1}x\u{1f}é€“ü\u{7f}ÿĀ",
+            "0123456789abcdef  \n\n\t\t\r\r€",
+            "",
+            "€€€€€€€€€€€€€€€€€€€€",
+        ];
+        for s in samples {
+            for start in 0..s.len() {
+                let bytes = &s.as_bytes()[start..];
+                assert_eq!(scan_text(bytes), scan_bytewise(bytes), "{s:?} from {start}");
+            }
+        }
+        let all: Vec<u8> = (0..=255u8).cycle().take(256 * 9 + 5).collect();
+        for start in 0..9 {
+            assert_eq!(scan_text(&all[start..]), scan_bytewise(&all[start..]));
+        }
     }
 
     #[test]

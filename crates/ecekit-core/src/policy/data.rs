@@ -5,7 +5,53 @@
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// A small, fast, non-cryptographic hasher (the Fx hash of rustc) for the
+/// short keys of the look-up tables: action names, condition keys, Sids.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        for b in chunks.remainder() {
+            self.add(u64::from(*b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+pub type FxMap<K, V> = HashMap<K, V, FxBuild>;
+pub type FxSet<K> = HashSet<K, FxBuild>;
 
 const S3_ACTIONS: &str = include_str!("../../data/s3-actions.json");
 const IAM_POLICY: &str = include_str!("../../data/iam-policy.json");
@@ -42,6 +88,7 @@ struct RawS3 {
 struct RawKms {
     resource_types: BTreeMap<String, String>,
     condition_keys: BTreeMap<String, String>,
+    common_condition_keys: Vec<String>,
     actions: BTreeMap<String, RawAction>,
 }
 
@@ -83,7 +130,7 @@ pub struct Action {
     pub access: String,
     /// Bit `i` set: applies to resource type `i` of the service.
     pub resource_mask: u32,
-    keys: HashSet<String>,
+    keys: FxSet<String>,
     key_prefixes: Vec<String>,
 }
 
@@ -115,7 +162,7 @@ pub struct ResourceType {
 /// (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`), each with its type.
 #[derive(Debug, Default)]
 pub struct KeyTable {
-    exact: HashMap<String, (String, String)>,
+    exact: FxMap<String, (String, String)>,
     prefixes: Vec<(String, String, String)>,
 }
 
@@ -164,7 +211,7 @@ pub struct Service {
     pub prefix: &'static str,
     pub actions: Vec<Action>,
     /// Canonical and lower-case names → index.
-    by_lower: HashMap<String, usize>,
+    by_lower: FxMap<String, usize>,
     pub resource_types: Vec<ResourceType>,
     pub keys: KeyTable,
 }
@@ -205,7 +252,7 @@ pub struct IamData {
     pub s3: Service,
     pub kms: Service,
     /// S3 API operation names (lower case) that are not IAM actions → the actions that authorize them.
-    pub api_operations: HashMap<String, (String, Vec<String>)>,
+    pub api_operations: FxMap<String, (String, Vec<String>)>,
     pub snapshot_bucket_actions: Vec<String>,
     pub snapshot_object_actions: Vec<String>,
     pub snapshot_kms_actions: Vec<String>,
@@ -220,9 +267,9 @@ pub struct IamData {
     pub inline_user_policy_quota: usize,
     pub managed_policy_quota: usize,
     pub bucket_policy_quota: usize,
-    operators: HashMap<String, Operator>,
+    operators: FxMap<String, Operator>,
     pub global_keys: KeyTable,
-    services: HashSet<String>,
+    services: FxSet<String>,
     pub service_list: Vec<String>,
 }
 
@@ -272,7 +319,7 @@ fn build_service(
         keys.insert(k, t);
     }
     let mut list = Vec::with_capacity(actions.len());
-    let mut by_lower = HashMap::with_capacity(actions.len());
+    let mut by_lower = FxMap::default();
     for (name, raw) in actions {
         let mut mask = 0u32;
         for r in &raw.resources {
@@ -281,7 +328,7 @@ fn build_service(
                 mask |= 1 << i;
             }
         }
-        let mut exact = HashSet::new();
+        let mut exact = FxSet::default();
         let mut key_prefixes = Vec::new();
         let all = common
             .iter()
@@ -332,10 +379,10 @@ fn load() -> IamData {
         "kms",
         &iam.kms.resource_types,
         &iam.kms.condition_keys,
-        &[],
+        &iam.kms.common_condition_keys,
         &iam.kms.actions,
     );
-    let mut api_operations = HashMap::new();
+    let mut api_operations = FxMap::default();
     for (op, targets) in &s3.api_operations {
         if let Some(list) = targets.as_array() {
             let names = list
@@ -345,7 +392,7 @@ fn load() -> IamData {
             api_operations.insert(op.to_ascii_lowercase(), (op.clone(), names));
         }
     }
-    let mut operators = HashMap::new();
+    let mut operators = FxMap::default();
     for (name, ty) in &iam.condition_operators {
         operators.insert(
             name.to_ascii_lowercase(),
@@ -359,7 +406,7 @@ fn load() -> IamData {
     for (k, t) in &iam.global_condition_keys {
         global_keys.insert(k, t);
     }
-    let services: HashSet<String> = iam
+    let services: FxSet<String> = iam
         .services
         .iter()
         .map(|s| s.to_ascii_lowercase())
@@ -429,6 +476,11 @@ mod tests {
         assert_eq!(d.operator("stringlike").unwrap().name, "StringLike");
         assert!(d.global_keys.get("aws:resourcetag/team").is_some());
         assert!(d.s3.keys.get("s3:prefix").is_some());
+        let decrypt = &d.kms.actions[d.kms.action("Decrypt").unwrap()];
+        assert!(decrypt.supports_key("kms:viaservice"));
+        assert!(decrypt.supports_key("kms:recipientattestation:pcr7"));
+        assert!(decrypt.supports_key("kms:encryptioncontext:bucket"));
+        assert!(d.kms.keys.get("kms:recipientattestation:pcr12").is_some());
         assert_eq!(d.api_operations["listobjectsv2"].1, vec!["ListBucket"]);
     }
 }

@@ -53,6 +53,9 @@ fn is_lower_alnum(c: char) -> bool {
 
 /// `192.168.5.4`-shaped: four groups of 1 to 3 digits.
 fn looks_like_ipv4(name: &str) -> bool {
+    if !name.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
     let groups: Vec<&str> = name.split('.').collect();
     groups.len() == 4
         && groups
@@ -65,6 +68,23 @@ const S3_FORBIDDEN_SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s
 
 /// S3 general-purpose bucket naming rules (docs.aws.amazon.com, bucketnamingrules).
 pub fn s3_bucket_name_problem(name: &str) -> Option<String> {
+    let bytes = name.as_bytes();
+    let lower_alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    // Fast path for the common, valid name: one pass over the bytes.
+    let plain = (3..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| lower_alnum(*b) || *b == b'.' || *b == b'-')
+        && lower_alnum(bytes[0])
+        && lower_alnum(bytes[bytes.len() - 1])
+        && !bytes.windows(2).any(|w| w == b"..");
+    if plain
+        && !looks_like_ipv4(name)
+        && !S3_FORBIDDEN_PREFIXES.iter().any(|p| name.starts_with(p))
+        && !S3_FORBIDDEN_SUFFIXES.iter().any(|s| name.ends_with(s))
+    {
+        return None;
+    }
     let len = name.chars().count();
     if !(3..=63).contains(&len) {
         return Some(format!(
@@ -130,12 +150,22 @@ const PLACEHOLDER_BUCKETS: [&str; 14] = [
 /// Names copied from documentation that nobody owns (`bucket-name`,
 /// `YOUR_S3_BUCKET_NAME`, `<bucket>`).
 pub fn is_placeholder_bucket(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase().replace('_', "-");
-    PLACEHOLDER_BUCKETS.contains(&lower.as_str())
-        || lower.starts_with("your-")
-        || lower.contains('<')
-        || lower.contains('>')
-        || lower.contains("{{")
+    // Case-insensitive, with '_' read as '-'; no allocation.
+    let same = |a: &str, b: &str| {
+        a.len() == b.len()
+            && a.bytes().zip(b.bytes()).all(|(x, y)| {
+                let x = if x == b'_' {
+                    b'-'
+                } else {
+                    x.to_ascii_lowercase()
+                };
+                x == y
+            })
+    };
+    PLACEHOLDER_BUCKETS.iter().any(|p| same(name, p))
+        || name.get(..5).is_some_and(|h| same(h, "your-"))
+        || name.bytes().any(|b| b == b'<' || b == b'>')
+        || name.contains("{{")
 }
 
 /// Normalizes a snapshot base path (`prod/cluster-1`): trailing `/` are
@@ -231,12 +261,14 @@ pub fn is_kms_key_id(id: &str) -> bool {
     if let Some(hex) = id.strip_prefix("mrk-") {
         return hex.len() == 32 && is_hex_lower(hex);
     }
-    let groups: Vec<&str> = id.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && is_hex_lower(g))
+    let mut groups = 0;
+    for (g, n) in id.split('-').zip([8, 4, 4, 4, 12]) {
+        if g.len() != n || !is_hex_lower(g) {
+            return false;
+        }
+        groups += 1;
+    }
+    groups == 5 && id.len() == 36
 }
 
 /// `arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID` in `partition`.
