@@ -612,8 +612,12 @@ impl<'a, 'd> Cx<'a, 'd> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let real = bucket.is_some_and(|b| {
+            names::s3_bucket_name_problem(b).is_none() && !names::is_placeholder_bucket(b)
+        });
+        let command_bucket = if real { b } else { "<your-bucket>" };
         let help = format!(
-            "Grant only what a snapshot repository uses: {} on arn:{partition}:s3:::{b}, and {} on arn:{partition}:s3:::{b}/* (`ecekit policy --bucket {b}` writes this policy).",
+            "Grant only what a snapshot repository uses: {} on arn:{partition}:s3:::{b}, and {} on arn:{partition}:s3:::{b}/* (`ecekit policy --bucket {command_bucket}` writes this policy).",
             s3(&self.d.snapshot_bucket_actions),
             s3(&self.d.snapshot_object_actions)
         );
