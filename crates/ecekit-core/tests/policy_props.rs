@@ -222,8 +222,9 @@ fn a_large_policy_validates_in_one_pass() {
     });
     assert!(t_large < t_small * 10, "200: {t_small:?}, 800: {t_large:?}");
 
-    // The rules add little to the parse: policy::validate alone costs at most
-    // as much as the positioned parse (the bench compares the sum against serde_json).
+    // The rules add little to the parse: policy::validate alone stays in the
+    // order of the positioned parse (about equal in release builds; the bench
+    // compares the sum against serde_json).
     let t_parse = best_of(5, || {
         std::hint::black_box(json::parse(&text));
     });

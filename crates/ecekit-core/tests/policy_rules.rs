@@ -15,8 +15,17 @@ fn check(text: &str) -> Vec<Finding> {
     policy::validate(&doc, &ValidateOptions::default())
 }
 
+/// The findings of a policy that is partial on purpose (one statement):
+/// everything but the missing-snapshot-action note.
+fn partial(text: &str) -> Vec<Finding> {
+    check(text)
+        .into_iter()
+        .filter(|f| f.code != codes::MISSING_SNAPSHOT_ACTION)
+        .collect()
+}
+
 fn codes_of(text: &str) -> Vec<&'static str> {
-    check(text).iter().map(|f| f.code).collect()
+    partial(text).iter().map(|f| f.code).collect()
 }
 
 /// The only finding with `code`; panics (with all findings) when there is not exactly one.
@@ -54,8 +63,8 @@ fn policy(statements: &str) -> String {
     format!("{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{statements}\n  ]\n}}")
 }
 
-const BUCKET_STMT: &str = r#"    {"Sid": "Bucket", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::snaps.example.com"}"#;
-const OBJECT_STMT: &str = r#"    {"Sid": "Objects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::snaps.example.com/*"}"#;
+const BUCKET_STMT: &str = r#"    {"Sid": "Bucket", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"], "Resource": "arn:aws:s3:::snaps.example.com"}"#;
+const OBJECT_STMT: &str = r#"    {"Sid": "Objects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], "Resource": "arn:aws:s3:::snaps.example.com/*"}"#;
 
 fn clean() -> String {
     policy(&format!("{BUCKET_STMT},\n{OBJECT_STMT}"))
@@ -185,7 +194,7 @@ fn statement_is_required_and_not_empty() {
 #[test]
 fn a_single_statement_object_is_accepted() {
     let text = format!("{{\"Version\": \"2012-10-17\", \"Statement\": {OBJECT_STMT}}}");
-    assert_eq!(check(&text), vec![]);
+    assert_eq!(partial(&text), vec![]);
 }
 
 #[test]
@@ -347,7 +356,7 @@ fn services_unknown_unrelated_and_kms() {
 #[test]
 fn over_broad_wildcards_are_warnings_listing_the_least_privilege_actions() {
     let text = clean().replace(
-        "\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\"",
+        "\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\", \"s3:AbortMultipartUpload\", \"s3:ListMultipartUploadParts\"",
         "\"s3:*\"",
     );
     let f = only(&text, codes::OVERBROAD_ACTION);
@@ -379,7 +388,7 @@ fn over_broad_wildcards_are_warnings_listing_the_least_privilege_actions() {
     // Deny statements may be broad.
     none(
         &clean().replace(
-            "\"Allow\", \"Action\": [\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\"]",
+            "\"Allow\", \"Action\": [\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\", \"s3:AbortMultipartUpload\", \"s3:ListMultipartUploadParts\"]",
             "\"Deny\", \"Action\": [\"s3:*\"]",
         ),
         codes::OVERBROAD_ACTION,
@@ -419,7 +428,7 @@ fn repeated_actions_are_suggestions() {
 #[test]
 fn empty_arrays_are_suggestions() {
     let text = clean().replace(
-        "[\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\"]",
+        "[\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\", \"s3:AbortMultipartUpload\", \"s3:ListMultipartUploadParts\"]",
         "[]",
     );
     let f = only(&text, codes::EMPTY_ARRAY);
@@ -432,7 +441,7 @@ fn non_string_actions_are_type_errors() {
     let f = only(&text, codes::TYPE);
     assert_eq!(f.location.pointer, "/Statement/1/Action/2");
     let text = clean().replace(
-        "[\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\"]",
+        "[\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\", \"s3:AbortMultipartUpload\", \"s3:ListMultipartUploadParts\"]",
         "{\"s3\": 1}",
     );
     only(&text, codes::TYPE);
@@ -461,7 +470,7 @@ fn bucket_actions_need_bucket_arns_and_object_actions_object_arns() {
     let text = stmt(
         r#""Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": ["arn:aws:s3:::snaps.example.com", "arn:aws:s3:::snaps.example.com/*"]"#,
     );
-    assert_eq!(check(&text), vec![]);
+    assert_eq!(partial(&text), vec![]);
     // An action that needs "*".
     let text = stmt(
         r#""Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "arn:aws:s3:::snaps.example.com""#,
@@ -654,7 +663,7 @@ fn principals_are_checked() {
     only(&body("{}"), codes::PRINCIPAL_EMPTY);
     only(&body("\"me\""), codes::PRINCIPAL_INVALID);
     assert_eq!(
-        check(&body(
+        partial(&body(
             r#"{"AWS": ["111122223333", "arn:aws:iam::111122223333:role/es"]}"#
         )),
         vec![]
@@ -800,7 +809,7 @@ fn condition_operators_and_keys_must_exist() {
         codes::CONDITION_KEY_FORMAT,
     );
     assert_eq!(
-        check(&with_condition(
+        partial(&with_condition(
             r#""s3:ListBucket""#,
             r#"{"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:ResourceTag/team": "ops"}}"#
         )),
@@ -872,6 +881,40 @@ fn a_leading_slash_in_s3_prefix_never_matches() {
 }
 
 // ----- whole document ---------------------------------------------------------
+
+#[test]
+fn snapshot_actions_missing_from_every_allow_statement() {
+    // Read actions missing: the repository cannot even be verified.
+    let text = stmt(
+        r#""Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::snaps.example.com/*""#,
+    );
+    let f = only(&text, codes::MISSING_SNAPSHOT_ACTION);
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.location.pointer, "/Statement");
+    assert!(f.message.contains("s3:ListBucket") && f.message.contains("s3:GetObject"));
+    assert!(!f.message.contains("s3:PutObject"));
+    // Only write and cleanup actions missing: fine for a readonly repository.
+    let text = stmt(
+        r#""Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": ["arn:aws:s3:::snaps.example.com", "arn:aws:s3:::snaps.example.com/*"]"#,
+    );
+    let f = only(&text, codes::MISSING_SNAPSHOT_ACTION);
+    assert_eq!(f.severity, Severity::Suggestion);
+    assert!(f.message.contains("readonly"));
+    // Wildcards and s3:* count as granting; Deny statements do not.
+    none(&clean().replace("\"s3:ListBucket\", \"s3:GetBucketLocation\", \"s3:ListBucketMultipartUploads\", \"s3:ListBucketVersions\"", "\"s3:List*\", \"s3:GetBucketLocation\""), codes::MISSING_SNAPSHOT_ACTION);
+    let deny = clean().replace(
+        "{\"Sid\": \"Bucket\", \"Effect\": \"Allow\"",
+        "{\"Sid\": \"Bucket\", \"Effect\": \"Deny\"",
+    );
+    only(&deny, codes::MISSING_SNAPSHOT_ACTION);
+    // A policy without any S3 grant is not about a snapshot bucket.
+    none(
+        &stmt(
+            r#""Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab""#,
+        ),
+        codes::MISSING_SNAPSHOT_ACTION,
+    );
+}
 
 #[test]
 fn characters_outside_the_iam_range_are_errors() {

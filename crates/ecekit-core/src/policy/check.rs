@@ -64,6 +64,7 @@ pub const CONDITION_KEY_UNSUPPORTED: &str = "POLICY_CONDITION_KEY_UNSUPPORTED";
 pub const CONDITION_WILDCARD_WITHOUT_LIKE: &str = "POLICY_CONDITION_WILDCARD_WITHOUT_LIKE";
 pub const CONDITION_VALUE: &str = "POLICY_CONDITION_VALUE";
 pub const PREFIX_LEADING_SLASH: &str = "POLICY_PREFIX_LEADING_SLASH";
+pub const MISSING_SNAPSHOT_ACTION: &str = "POLICY_MISSING_SNAPSHOT_ACTION";
 pub const SIZE_QUOTA: &str = "POLICY_SIZE_QUOTA";
 pub const SIZE_INLINE_QUOTA: &str = "POLICY_SIZE_INLINE_QUOTA";
 pub const CHARACTERS: &str = "POLICY_CHARACTERS";
@@ -123,6 +124,7 @@ pub const CODES: &[&str] = &[
     CONDITION_WILDCARD_WITHOUT_LIKE,
     CONDITION_VALUE,
     PREFIX_LEADING_SLASH,
+    MISSING_SNAPSHOT_ACTION,
     SIZE_QUOTA,
     SIZE_INLINE_QUOTA,
     CHARACTERS,
@@ -288,6 +290,12 @@ struct Cx<'a, 'd> {
     /// The over-broad description of each wildcard action, computed once.
     broad: FxMap<(Svc, String), Option<String>>,
     variable_at: Option<(Range, String)>,
+    /// The snapshot actions (bucket then object ones) as S3 action indexes,
+    /// and which of them an Allow statement grants.
+    snapshot_actions: Vec<usize>,
+    granted: Vec<bool>,
+    /// Some Allow statement grants an S3 action: the policy is about S3.
+    grants_s3: bool,
     /// The last least-privilege help text, by bucket and partition.
     help_cache: Option<(String, String, String)>,
     /// Resource-type bits of S3 bucket and object ARNs.
@@ -327,11 +335,21 @@ pub fn validate(doc: &JsonDoc<'_>, _opts: &ValidateOptions) -> Vec<Finding> {
         expansions: FxMap::default(),
         broad: FxMap::default(),
         variable_at: None,
+        snapshot_actions: Vec::new(),
+        granted: Vec::new(),
+        grants_s3: false,
         help_cache: None,
         bucket_bit: 0,
         object_bit: 0,
     };
     let d = cx.d;
+    cx.snapshot_actions = d
+        .snapshot_bucket_actions
+        .iter()
+        .chain(&d.snapshot_object_actions)
+        .filter_map(|a| d.s3.action(a))
+        .collect();
+    cx.granted = vec![false; cx.snapshot_actions.len()];
     cx.bucket_bit = d.s3.mask_of(&["bucket"]);
     cx.object_bit = d.s3.mask_of(&["object"]);
     cx.text_checks(obj);
@@ -347,7 +365,10 @@ pub fn validate(doc: &JsonDoc<'_>, _opts: &ValidateOptions) -> Vec<Finding> {
     }
     let version_state = cx.version(obj, version);
     match statement {
-        Some(p) => cx.statements(p),
+        Some(p) => {
+            cx.statements(p);
+            cx.missing_snapshot_actions(p);
+        }
         None => {
             let f = cx.doc.finding(
                 Error,
@@ -1050,6 +1071,9 @@ impl<'a, 'd> Cx<'a, 'd> {
         if allow {
             self.overbroad(&actions, action_ptr, bucket, partition);
         }
+        if effect == Effect::Allow {
+            self.record_grants(&actions);
+        }
         if action.is_some() && resource.is_some() {
             self.match_actions(&actions, &resources, action_ptr, resource_ptr, partition);
         }
@@ -1059,6 +1083,73 @@ impl<'a, 'd> Cx<'a, 'd> {
         if self.kind == PolicyKind::Bucket {
             self.bucket_policy_scope(&actions, action_ptr, &resources, resource_ptr);
         }
+    }
+
+    fn record_grants(&mut self, actions: &[ActionRef<'_>]) {
+        for a in actions {
+            match &a.kind {
+                AKind::Star => {
+                    self.grants_s3 = true;
+                    self.granted.iter_mut().for_each(|g| *g = true);
+                }
+                AKind::Known(Svc::S3, i) => {
+                    self.grants_s3 = true;
+                    if let Some(k) = self.snapshot_actions.iter().position(|x| x == i) {
+                        self.granted[k] = true;
+                    }
+                }
+                AKind::Wild(Svc::S3, list) => {
+                    self.grants_s3 = true;
+                    for (k, x) in self.snapshot_actions.iter().enumerate() {
+                        if list.contains(x) {
+                            self.granted[k] = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// After all statements: the snapshot actions no Allow statement grants.
+    fn missing_snapshot_actions(&mut self, statement: &ast::ObjectProp<'_>) {
+        if !self.grants_s3 || self.granted.iter().all(|g| *g) {
+            return;
+        }
+        let missing: Vec<&str> = self
+            .snapshot_actions
+            .iter()
+            .zip(&self.granted)
+            .filter(|(_, g)| !**g)
+            .map(|(i, _)| self.d.s3.actions[*i].name.as_str())
+            .collect();
+        let list = missing
+            .iter()
+            .map(|m| format!("s3:{m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let reads = ["ListBucket", "GetObject"];
+        let breaks_reads = missing.iter().any(|m| reads.contains(m));
+        let (severity, message) = if breaks_reads {
+            (
+                Warning,
+                format!("No Allow statement grants {list}: a snapshot repository cannot list or read its files without them, so registering and verifying it fails."),
+            )
+        } else {
+            (
+                Suggestion,
+                format!("No Allow statement grants {list}, which Elasticsearch's recommended policy includes: without them snapshots fail to write, delete or clean up their files, unless the repository is registered with \"readonly\": true."),
+            )
+        };
+        let help = self.least_privilege_help(None, "aws");
+        self.push(
+            severity,
+            MISSING_SNAPSHOT_ACTION,
+            statement.name.range(),
+            "/Statement",
+            message,
+            help,
+        );
     }
 
     fn sid(&mut self, prop: &ast::ObjectProp<'_>, ptr: &str) {
