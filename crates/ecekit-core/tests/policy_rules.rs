@@ -718,7 +718,7 @@ fn s3_prefix_on_actions_without_that_key_explains_the_silent_deny() {
     assert!(f.message.contains("s3:GetBucketLocation"));
     assert!(f.message.contains("silently never allows"));
     assert!(
-        f.help.contains("only s3:ListBucket support s3:prefix"),
+        f.help.contains("only s3:ListBucket supports s3:prefix"),
         "{}",
         f.help
     );

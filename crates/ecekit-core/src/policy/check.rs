@@ -2183,7 +2183,10 @@ impl<'a, 'd> Cx<'a, 'd> {
                     r.item.range,
                     &r.item.pointer(resource_ptr),
                     format!("No action of this statement applies to \"{}\", so listing it here has no effect.", r.item.text),
-                    "Remove it, or add the actions meant for it (bucket ARNs take bucket actions such as s3:ListBucket; BUCKET/* takes object actions such as s3:GetObject).",
+                    match r.class {
+                        RClass::S3(_) => "Remove it, or add the actions meant for it (bucket ARNs take bucket actions such as s3:ListBucket; BUCKET/* takes object actions such as s3:GetObject).",
+                        _ => "Remove it, or add the actions meant for it.",
+                    },
                 );
             }
         }
@@ -2743,8 +2746,9 @@ impl<'a, 'd> Cx<'a, 'd> {
                     format!("Move {label} to a statement without this condition, or remove the condition.")
                 } else {
                     format!(
-                        "Put {label} in its own statement without this condition; of this statement's actions only {} support {canonical}.",
-                        supporting.join(", ")
+                        "Put {label} in its own statement without this condition; of this statement's actions only {} {} {canonical}.",
+                        supporting.join(", "),
+                        if supporting.len() == 1 { "supports" } else { "support" }
                     )
                 };
                 let f = self.doc.finding(
