@@ -139,7 +139,7 @@ pub fn parse(text: &str) -> JsonDoc<'_> {
     }
     if let Some(root) = &doc.root {
         let mut dups = Vec::new();
-        collect_duplicates(&doc, root, &mut String::new(), &mut dups);
+        collect_duplicates(&doc, root, &mut Vec::new(), &mut dups);
         doc.findings.extend(dups);
     }
     doc
@@ -289,42 +289,70 @@ fn punctuation_findings(
     out
 }
 
-fn collect_duplicates(
+/// One step of the path to the current node; the pointer string is built
+/// only when a duplicate is found, so clean documents pay no string work.
+enum Step<'t> {
+    Key(&'t str),
+    Index(usize),
+}
+
+fn pointer_of(path: &[Step<'_>]) -> String {
+    let mut p = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) => push_pointer(&mut p, k),
+            Step::Index(i) => {
+                p.push('/');
+                p.push_str(&i.to_string());
+            }
+        }
+    }
+    p
+}
+
+/// Objects up to this size are checked for duplicates by a linear scan,
+/// which beats hashing for the small objects documents are made of.
+const LINEAR_SCAN_MAX: usize = 16;
+
+fn collect_duplicates<'t>(
     doc: &JsonDoc<'_>,
-    value: &ast::Value<'_>,
-    pointer: &mut String,
+    value: &'t ast::Value<'t>,
+    path: &mut Vec<Step<'t>>,
     out: &mut Vec<Finding>,
 ) {
     match value {
         ast::Value::Object(object) => {
-            let mut seen: HashSet<&str> = HashSet::with_capacity(object.properties.len());
-            for prop in &object.properties {
+            let props = &object.properties;
+            let mut seen: HashSet<&str> = HashSet::new();
+            for (i, prop) in props.iter().enumerate() {
                 let name = prop.name.as_str();
-                let len = pointer.len();
-                push_pointer(pointer, name);
-                if !seen.insert(name) {
+                let duplicate = if props.len() <= LINEAR_SCAN_MAX {
+                    props[..i].iter().any(|p| p.name.as_str() == name)
+                } else {
+                    !seen.insert(name)
+                };
+                path.push(Step::Key(name));
+                if duplicate {
                     out.push(doc.finding(
                         Severity::Error,
                         DUPLICATE_KEY,
                         prop.name.range(),
-                        pointer,
+                        &pointer_of(path),
                         format!(
                             "Duplicate key \"{name}\": the receiver keeps only the last one, so the earlier value is silently lost."
                         ),
                         "Remove one of the two, or rename this key if another one was meant (a common copy-paste slip).",
                     ));
                 }
-                collect_duplicates(doc, &prop.value, pointer, out);
-                pointer.truncate(len);
+                collect_duplicates(doc, &prop.value, path, out);
+                path.pop();
             }
         }
         ast::Value::Array(array) => {
             for (i, element) in array.elements.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                collect_duplicates(doc, element, pointer, out);
-                pointer.truncate(len);
+                path.push(Step::Index(i));
+                collect_duplicates(doc, element, path, out);
+                path.pop();
             }
         }
         _ => {}

@@ -1,0 +1,99 @@
+//! `make bench`: how long full validation takes compared with a bare
+//! `serde_json::from_str::<Value>` of the same input, in the same run.
+//! Target: validation within 3x of bare parsing. Prints figures; asserts nothing.
+
+use ecekit_core::validate::validate;
+use ecekit_core::{DocumentKind, ValidateOptions};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// A keystore PATCH body of about `bytes` bytes with many S3 clients.
+fn keystore_body(bytes: usize) -> String {
+    let mut entries = Vec::new();
+    let mut size = 0;
+    let mut i = 0;
+    while size < bytes {
+        for (setting, value) in [
+            ("access_key", format!("AKIA{:016}", i).replace('0', "Q")),
+            ("secret_key", format!("{:0>40}", format!("s3cr3t/key+{i}"))),
+        ] {
+            let entry = format!(
+                "    \"s3.client.c{i}.{setting}\": {{\n      \"value\": \"{value}\",\n      \"as_file\": false\n    }}"
+            );
+            size += entry.len() + 2;
+            entries.push(entry);
+        }
+        i += 1;
+    }
+    format!("{{\n  \"secrets\": {{\n{}\n  }}\n}}\n", entries.join(",\n"))
+}
+
+/// An identity policy with `statements` statements over many buckets.
+fn large_policy(statements: usize) -> String {
+    let mut out = Vec::new();
+    for i in 0..statements {
+        let bucket = format!("snapshots-{i}.example.com");
+        out.push(format!(
+            r#"    {{
+      "Sid": "Bucket{i}",
+      "Effect": "Allow",
+      "Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
+      "Resource": ["arn:aws:s3:::{bucket}"]
+    }},
+    {{
+      "Sid": "Objects{i}",
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      "Resource": ["arn:aws:s3:::{bucket}/*"]
+    }}"#
+        ));
+    }
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
+        out.join(",\n")
+    )
+}
+
+/// Median time of `f` over enough runs to fill about `budget`.
+fn median_time(budget: Duration, mut f: impl FnMut()) -> Duration {
+    f(); // warm up
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < 5 || (start.elapsed() < budget && times.len() < 200) {
+        let t = Instant::now();
+        f();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn compare(name: &str, text: &str, kind: DocumentKind) {
+    let options = ValidateOptions::default();
+    let report = validate(text, Some(kind), &options);
+    let parse = median_time(Duration::from_secs(2), || {
+        black_box(serde_json::from_str::<serde_json::Value>(black_box(text)).unwrap());
+    });
+    let full = median_time(Duration::from_secs(2), || {
+        black_box(validate(black_box(text), Some(kind), &options));
+    });
+    println!(
+        "{name:<34} {:>9} bytes  serde_json {:>8.2} ms  validate {:>8.2} ms  ratio {:.2}x  ({} findings)",
+        text.len(),
+        parse.as_secs_f64() * 1e3,
+        full.as_secs_f64() * 1e3,
+        full.as_secs_f64() / parse.as_secs_f64(),
+        report.findings.len()
+    );
+}
+
+fn main() {
+    compare(
+        "keystore body, 1 MB",
+        &keystore_body(1 << 20),
+        DocumentKind::Keystore,
+    );
+    let policy = large_policy(400);
+    compare("policy, 800 statements", &policy, DocumentKind::Policy);
+    println!("target: validation within 3x of bare parsing");
+}
