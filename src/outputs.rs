@@ -3,9 +3,13 @@
 //! and findings into what the pages show. No rule lives here.
 
 use crate::components::output_panel::Output;
-use crate::state::{Draft, Storage};
-use ecekit_core::{catalog, policy, render};
-use ecekit_core::{Finding, Provider};
+use crate::state::{Draft, KeystoreRow, Secrets, Storage};
+use ecekit_core::api::{build_request, Operation, RequestSpec, Target};
+use ecekit_core::keystore::{self, Secret, SecretChange, SecretValue};
+use ecekit_core::render::{self, Format, RenderOptions};
+use ecekit_core::repository::{self, RepositorySpec};
+use ecekit_core::{catalog, json, policy};
+use ecekit_core::{Finding, Platform, Provider, ValidateOptions};
 use std::rc::Rc;
 use yew::AttrValue;
 
@@ -30,6 +34,15 @@ impl Generated {
             ..Default::default()
         }
     }
+}
+
+/// One step of the guided setup.
+#[derive(Clone, PartialEq)]
+pub struct Step {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub why: String,
+    pub generated: Generated,
 }
 
 pub fn provider(storage: Storage) -> Provider {
@@ -94,15 +107,12 @@ pub fn repository_type(draft: &Draft) -> &'static str {
     draft.storage.repository_type()
 }
 
-/// The catalog's settings of the draft's repository type, except those the
-/// form has its own fields for.
+/// The settings the repository form offers for the draft's type, except
+/// those the form has its own fields for.
 pub fn repository_setting_specs(draft: &Draft) -> Vec<FormSetting> {
-    catalog::repository_settings(repository_type(draft))
-        .iter()
-        .filter(|s| {
-            !matches!(s.name.as_str(), "bucket" | "container" | "client")
-                && !s.insecure_repo_setting
-        })
+    repository::form_settings(repository_type(draft), false)
+        .into_iter()
+        .filter(|s| !matches!(s.name.as_str(), "bucket" | "container" | "client"))
         .map(|s| FormSetting {
             name: s.name.clone(),
             kind: s.ty.describe().to_string(),
@@ -224,5 +234,519 @@ pub fn policy(draft: &Draft) -> Generated {
                 Err(errors) => input_problems(TITLE, errors),
             }
         }
+    }
+}
+
+/// Where the draft's requests go: the ECE coordinator, the Elastic Cloud
+/// API, or a self-managed cluster's Elasticsearch endpoint.
+pub fn target(draft: &Draft) -> Target {
+    match draft.platform {
+        Platform::Ece => Target::Ece {
+            coordinator: some(&draft.coordinator),
+        },
+        Platform::Ess => Target::Ess,
+        Platform::SelfManaged => Target::Elasticsearch {
+            endpoint: some(&draft.endpoint),
+        },
+    }
+}
+
+/// The request spec of `operation` for the draft; empty fields stay
+/// variables (`$DEPLOYMENT_ID`…) in the rendered commands.
+pub fn request_spec(draft: &Draft, operation: Operation) -> RequestSpec {
+    let mut spec = RequestSpec::new(operation, target(draft));
+    spec.deployment_id = some(&draft.deployment_id);
+    spec.ref_id = some(&draft.ref_id);
+    if operation.needs_repository() {
+        spec.repository = Some(repository_name(draft));
+    }
+    spec
+}
+
+fn repository_name(draft: &Draft) -> String {
+    some(&draft.repository).unwrap_or_else(|| "my-snapshots".into())
+}
+
+/// Renders a request in every format that can carry it, after `first` (the
+/// JSON body, when there is one). The request's notes come back as advice.
+fn request_outputs(
+    spec: &RequestSpec,
+    first: Option<Output>,
+) -> Result<(Vec<Output>, Vec<String>), String> {
+    let request = build_request(spec).map_err(|e| e.message)?;
+    let options = RenderOptions {
+        insecure: false,
+        cacert: Some(format!("${}", request.target.ca_cert_variable())),
+    };
+    let mut outputs: Vec<Output> = first.into_iter().collect();
+    for format in Format::ALL {
+        if let Ok(rendered) = render::render(&request, format, &options) {
+            let note = (!rendered.notes.is_empty()).then(|| rendered.notes.join(" "));
+            outputs.push(output(
+                format.label(),
+                rendered.text,
+                &rendered.filename,
+                note,
+            ));
+        }
+    }
+    let notes = request.notes.iter().map(|n| n.text.clone()).collect();
+    Ok((outputs, notes))
+}
+
+/// A request with its renderings as one generated block.
+fn request_block(
+    title: &str,
+    spec: RequestSpec,
+    body: Option<(String, &str)>,
+    findings: Vec<Finding>,
+    advice: Vec<String>,
+) -> Generated {
+    let first = body
+        .as_ref()
+        .map(|(text, file)| output("JSON", text.clone(), file, None));
+    let spec = match body {
+        Some((text, _)) => spec.body(text),
+        None => spec,
+    };
+    match request_outputs(&spec, first) {
+        Ok((outputs, notes)) => Generated {
+            title: AttrValue::from(title.to_string()),
+            outputs: Rc::new(outputs),
+            findings: Rc::new(findings),
+            advice: join_advice(advice.into_iter().chain(notes)),
+            missing: None,
+        },
+        Err(why) => Generated {
+            findings: Rc::new(findings),
+            ..Generated::missing(title, why)
+        },
+    }
+}
+
+fn join_advice(parts: impl Iterator<Item = String>) -> Option<String> {
+    let text = parts
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// The engine's value of a keystore row.
+fn secret_of(row: &KeystoreRow, value: &str) -> Secret {
+    let value = if row.as_file {
+        SecretValue::from_file_content(value.to_string())
+    } else {
+        SecretValue::Text(value.to_string())
+    };
+    let secret = Secret::new(row.name.trim(), value);
+    if row.as_file {
+        secret.with_as_file(true)
+    } else {
+        secret
+    }
+}
+
+/// The keystore changes the rows describe, or which rows still need a value.
+pub fn keystore_changes(draft: &Draft, secrets: &Secrets) -> Result<Vec<SecretChange>, String> {
+    let mut changes = Vec::new();
+    let mut without_value = Vec::new();
+    for row in draft.keystore.iter().filter(|r| !r.name.trim().is_empty()) {
+        if row.remove {
+            changes.push(SecretChange::Remove(row.name.trim().to_string()));
+            continue;
+        }
+        match secrets.get(row.id).filter(|v| !v.is_empty()) {
+            Some(value) => changes.push(SecretChange::Set(secret_of(row, value))),
+            None => without_value.push(row.name.trim().to_string()),
+        }
+    }
+    if !without_value.is_empty() {
+        return Err(format!(
+            "Enter the value of {} (or tick Remove to delete it from the keystore).",
+            without_value.join(", ")
+        ));
+    }
+    if changes.is_empty() {
+        return Err(
+            "Add a setting (or the client settings) to see the keystore PATCH body.".into(),
+        );
+    }
+    Ok(changes)
+}
+
+fn keystore_findings(body: &str) -> Vec<Finding> {
+    let doc = json::parse(body);
+    let mut findings = doc.findings.clone();
+    findings.extend(keystore::validate(&doc, &ValidateOptions::default()));
+    ecekit_core::finding::sort(&mut findings);
+    findings
+}
+
+/// The keystore PATCH body of the rows, its findings, the reload-or-restart
+/// advice, and the request in every format.
+pub fn keystore(draft: &Draft, secrets: &Secrets) -> Generated {
+    const TITLE: &str = "Keystore PATCH body";
+    let changes = match keystore_changes(draft, secrets) {
+        Ok(changes) => changes,
+        Err(why) => return Generated::missing(TITLE, why),
+    };
+    let body = keystore::patch_body(&changes);
+    let findings = keystore_findings(&body);
+    let advice = keystore::reload_advice(changes.iter().map(SecretChange::name)).note();
+    if draft.platform == Platform::SelfManaged {
+        let commands = render::elasticsearch_keystore_commands(&changes);
+        return Generated {
+            title: TITLE.into(),
+            outputs: Rc::new(vec![output("elasticsearch-keystore", commands, "keystore-commands.sh", None)]),
+            findings: Rc::new(findings),
+            advice: Some(format!(
+                "A self-managed cluster has no HTTP API for its keystore: run these on every node. {advice}"
+            )),
+            missing: None,
+        };
+    }
+    request_block(
+        TITLE,
+        request_spec(draft, Operation::KeystoreSet),
+        Some((body, "keystore-patch.json")),
+        findings,
+        vec![advice],
+    )
+}
+
+/// The two bodies that resync one row's setting: remove it, then add it back.
+pub fn keystore_resync(draft: &Draft, secrets: &Secrets, row: &KeystoreRow) -> Vec<Generated> {
+    let value = secrets.get(row.id).filter(|v| !v.is_empty());
+    let (Some(value), false) = (value, row.name.trim().is_empty()) else {
+        return vec![Generated::missing(
+            "Resync plan",
+            "A resync adds the value back after removing it: enter the setting name and its value first.",
+        )];
+    };
+    let plan = keystore::resync_plan(&[secret_of(row, value)]);
+    plan.steps()
+        .iter()
+        .enumerate()
+        .map(|(i, (title, body))| {
+            request_block(
+                title,
+                request_spec(draft, Operation::KeystoreSet),
+                Some((
+                    body.to_string(),
+                    if i == 0 {
+                        "resync-1-remove.json"
+                    } else {
+                        "resync-2-add.json"
+                    },
+                )),
+                Vec::new(),
+                Vec::new(),
+            )
+        })
+        .collect()
+}
+
+/// The repository the draft describes, as the engine's spec.
+pub fn repository_spec(draft: &Draft) -> RepositorySpec {
+    let ty = repository_type(draft);
+    let mut spec = RepositorySpec::new(ty, repository_name(draft));
+    let bucket_key = if ty == "azure" { "container" } else { "bucket" };
+    for (key, value) in [
+        (bucket_key, &draft.bucket),
+        ("client", &draft.client),
+        ("base_path", &draft.base_path),
+    ] {
+        if let Some(value) = some(value) {
+            spec.set(key, value);
+        }
+    }
+    for (key, value) in &draft.repository_settings {
+        if !key.trim().is_empty() && !value.trim().is_empty() {
+            spec.set(key.trim(), value.trim());
+        }
+    }
+    spec
+}
+
+/// The repository body, checked against the catalog, the platform and the
+/// keystore rows' client, with the PUT and verify requests.
+pub fn repository(draft: &Draft) -> Generated {
+    const TITLE: &str = "Repository body";
+    if draft.bucket.trim().is_empty() {
+        return Generated::missing(TITLE, "Enter the bucket to see the repository body.");
+    }
+    let spec = repository_spec(draft);
+    let body = repository::body(&spec);
+    let opts = ValidateOptions {
+        platform: Some(draft.platform),
+        repository_name: Some(spec.name.clone()),
+        platform_repository: false,
+    };
+    let doc = json::parse(&body);
+    let mut findings = doc.findings.clone();
+    findings.extend(repository::validate(&doc, &opts));
+    let names: Vec<&str> = draft
+        .keystore
+        .iter()
+        .map(|r| r.name.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
+    if !names.is_empty() {
+        findings.extend(repository::client_findings(&doc, &names));
+    }
+    ecekit_core::finding::sort(&mut findings);
+    request_block(
+        TITLE,
+        request_spec(draft, Operation::RepositoryPut),
+        Some((body, "repository.json")),
+        findings,
+        Vec::new(),
+    )
+}
+
+/// A request without a body (verify, reload, keystore list).
+pub fn plain_request(draft: &Draft, operation: Operation) -> Generated {
+    request_block(
+        operation.title(),
+        request_spec(draft, operation),
+        None,
+        Vec::new(),
+        Vec::new(),
+    )
+}
+
+/// Why each guided step exists, and the step's output.
+pub fn guided_steps(draft: &Draft, secrets: &Secrets) -> Vec<Step> {
+    let provider_word = match draft.storage {
+        Storage::S3 | Storage::S3Compatible => "bucket",
+        Storage::Gcs => "bucket",
+        Storage::Azure => "container",
+    };
+    let mut steps = vec![Step {
+        id: "policy",
+        title: "Grant access to the storage",
+        why: format!(
+            "Elasticsearch needs to list, read, write and delete objects in this {provider_word} and nothing else. Give the {provider_word} to this one cluster: two clusters writing to the same repository corrupt it (other clusters may register it read-only)."
+        ),
+        generated: policy(draft),
+    }];
+    if draft.storage == Storage::S3Compatible {
+        steps.push(Step {
+            id: "client-settings",
+            title: "Point the S3 client at your endpoint",
+            why: "The endpoint of an S3-compatible service (MinIO, Ceph…) is a client setting of elasticsearch.yml, not a repository setting; on ECE and Elastic Cloud it goes in the deployment's Elasticsearch user settings.".into(),
+            generated: s3_client_settings(draft),
+        });
+    }
+    let names: Vec<&str> = draft
+        .keystore
+        .iter()
+        .filter(|r| !r.name.trim().is_empty())
+        .map(|r| r.name.trim())
+        .collect();
+    steps.push(Step {
+        id: "keystore",
+        title: "Store the credentials in the keystore",
+        why: match draft.storage {
+            Storage::Gcs => "Credentials belong in the Elasticsearch keystore, never in repository settings (those are readable in the cluster state). GCS reads its service-account key as a file, so the JSON goes in with as_file: true, exactly as downloaded.".into(),
+            _ => "Credentials belong in the Elasticsearch keystore, never in repository settings (those are readable in the cluster state by anyone who can read cluster settings).".into(),
+        },
+        generated: keystore(draft, secrets),
+    });
+    let advice = keystore::reload_advice(names.iter().copied());
+    steps.push(Step {
+        id: "reload",
+        title: if advice.needs_restart() { "Restart the deployment" } else { "Reload the secure settings" },
+        why: "Nodes read the keystore when they start; reloadable client settings are picked up by POST _nodes/reload_secure_settings without a restart.".into(),
+        generated: if advice.needs_restart() {
+            Generated { advice: Some(advice.note()), ..Generated::missing("Restart", "Restart the deployment (ECE and Elastic Cloud: the deployment's Actions menu > Restart Elasticsearch).") }
+        } else {
+            let mut generated = plain_request(draft, Operation::ReloadSecureSettings);
+            generated.advice = join_advice([advice.note()].into_iter().chain(generated.advice.take()));
+            generated
+        },
+    });
+    steps.push(Step {
+        id: "repository",
+        title: "Register the repository",
+        why: if draft.platform == Platform::Ece {
+            "The repository names the bucket and the keystore client. On ECE, leave base_path out: ECE sets it for each deployment itself, and a repository registered through the API proxy needs the X-Management-Request header.".into()
+        } else {
+            "The repository names the bucket and the keystore client; a base_path keeps this cluster's snapshots under their own prefix.".into()
+        },
+        generated: repository(draft),
+    });
+    steps.push(Step {
+        id: "verify",
+        title: "Verify the repository",
+        why: "Verification makes every master and data node write and read a test file: it catches a missing permission or keystore entry on some nodes before the first snapshot fails.".into(),
+        generated: plain_request(draft, Operation::RepositoryVerify),
+    });
+    steps
+}
+
+/// The elasticsearch.yml (user settings) lines of an S3-compatible client.
+fn s3_client_settings(draft: &Draft) -> Generated {
+    const TITLE: &str = "S3 client settings";
+    let Some(endpoint) = some(&draft.s3_endpoint) else {
+        return Generated::missing(TITLE, "Enter the endpoint of your S3-compatible service, e.g. https://minio.example.com:9000.");
+    };
+    let client = client_or_default(&draft.client);
+    let yaml = format!(
+        "s3.client.{client}.endpoint: {}\ns3.client.{client}.path_style_access: true\n",
+        serde_json::Value::String(endpoint)
+    );
+    Generated {
+        title: TITLE.into(),
+        outputs: Rc::new(vec![output("elasticsearch.yml", yaml, "elasticsearch.yml", None)]),
+        advice: Some("Most S3-compatible services need path-style access; drop that line if yours serves virtual-hosted buckets. Changing client settings needs a restart (ECE and Elastic Cloud restart the deployment when you save user settings).".into()),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Action;
+    use yew::Reducible;
+
+    fn draft_with(actions: Vec<Action>) -> Draft {
+        actions
+            .into_iter()
+            .fold(Rc::new(Draft::default()), |d, a| d.reduce(a))
+            .as_ref()
+            .clone()
+    }
+
+    fn s3_draft() -> (Draft, Secrets) {
+        let mut draft = draft_with(vec![Action::EnsureKeystoreRows(client_preset(
+            Storage::S3,
+            "default",
+        ))]);
+        draft.bucket = "snaps-bucket".into();
+        let mut secrets = Secrets::default();
+        secrets
+            .0
+            .insert(draft.keystore[0].id, Rc::from("AKIAZ7Q3M5N2P4R6T8V1"));
+        secrets.0.insert(
+            draft.keystore[1].id,
+            Rc::from("q9T'x\"$Lm`3\\vR8pK2sW5yZ1aB4cD7eF0gH6jN8u"),
+        );
+        (draft, secrets)
+    }
+
+    #[test]
+    fn the_keystore_body_is_the_engines_for_the_same_rows() {
+        let (draft, secrets) = s3_draft();
+        let generated = keystore(&draft, &secrets);
+        let json = &generated.outputs[0];
+        assert_eq!(json.label, "JSON");
+        let expected = keystore::patch_body(&[
+            SecretChange::Set(Secret::new(
+                "s3.client.default.access_key",
+                SecretValue::Text("AKIAZ7Q3M5N2P4R6T8V1".into()),
+            )),
+            SecretChange::Set(Secret::new(
+                "s3.client.default.secret_key",
+                SecretValue::Text("q9T'x\"$Lm`3\\vR8pK2sW5yZ1aB4cD7eF0gH6jN8u".into()),
+            )),
+        ]);
+        assert_eq!(&*json.text, expected);
+        assert!(generated.findings.is_empty(), "{:?}", generated.findings);
+        assert!(generated.outputs.iter().any(|o| o.label == "curl (bash)"));
+        assert!(generated.advice.unwrap().contains("reload_secure_settings"));
+    }
+
+    #[test]
+    fn a_row_without_its_value_is_named() {
+        let (draft, mut secrets) = s3_draft();
+        secrets.0.remove(&draft.keystore[1].id);
+        let generated = keystore(&draft, &secrets);
+        assert!(generated.outputs.is_empty());
+        assert!(generated
+            .missing
+            .unwrap()
+            .contains("s3.client.default.secret_key"));
+    }
+
+    #[test]
+    fn self_managed_keystores_get_the_keystore_tool_without_values() {
+        let (mut draft, secrets) = s3_draft();
+        draft.platform = Platform::SelfManaged;
+        let generated = keystore(&draft, &secrets);
+        assert_eq!(generated.outputs[0].label, "elasticsearch-keystore");
+        assert!(!generated.outputs[0].text.contains("AKIA"));
+    }
+
+    #[test]
+    fn a_gcs_key_file_is_sent_as_its_json_object() {
+        let mut draft = draft_with(vec![Action::EnsureKeystoreRows(client_preset(
+            Storage::Gcs,
+            "default",
+        ))]);
+        draft.storage = Storage::Gcs;
+        let mut secrets = Secrets::default();
+        secrets.0.insert(
+            draft.keystore[0].id,
+            Rc::from("{\"type\": \"service_account\", \"project_id\": \"p\"}\n"),
+        );
+        let generated = keystore(&draft, &secrets);
+        let body: serde_json::Value = serde_json::from_str(&generated.outputs[0].text).unwrap();
+        let entry = &body["secrets"]["gcs.client.default.credentials_file"];
+        assert_eq!(entry["as_file"], true);
+        assert_eq!(entry["value"]["project_id"], "p");
+    }
+
+    #[test]
+    fn the_repository_body_uses_the_form_and_the_extra_settings() {
+        let (mut draft, _) = s3_draft();
+        draft.repository_settings =
+            vec![("chunk_size".into(), "1gb".into()), ("".into(), "x".into())];
+        let spec = repository_spec(&draft);
+        assert_eq!(spec.repo_type, "s3");
+        assert_eq!(
+            spec.settings,
+            vec![
+                ("bucket".to_string(), "snaps-bucket".to_string()),
+                ("client".to_string(), "default".to_string()),
+                ("chunk_size".to_string(), "1gb".to_string()),
+            ]
+        );
+        let generated = repository(&draft);
+        assert_eq!(&*generated.outputs[0].text, repository::body(&spec));
+        assert!(generated.findings.is_empty(), "{:?}", generated.findings);
+    }
+
+    #[test]
+    fn guided_steps_follow_the_storage() {
+        let (mut draft, secrets) = s3_draft();
+        let ids = |d: &Draft| {
+            guided_steps(d, &secrets)
+                .iter()
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&draft),
+            ["policy", "keystore", "reload", "repository", "verify"]
+        );
+        draft.storage = Storage::S3Compatible;
+        draft.s3_endpoint = "http://minio.local:9000".into();
+        assert_eq!(
+            ids(&draft),
+            [
+                "policy",
+                "client-settings",
+                "keystore",
+                "reload",
+                "repository",
+                "verify"
+            ]
+        );
+        let steps = guided_steps(&draft, &secrets);
+        assert!(steps[1].generated.outputs[0]
+            .text
+            .contains("s3.client.default.endpoint: \"http://minio.local:9000\""));
     }
 }

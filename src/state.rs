@@ -81,8 +81,10 @@ pub struct Draft {
     pub coordinator: String,
     pub deployment_id: String,
     pub ref_id: String,
-    /// S3-compatible endpoint, or the Elasticsearch endpoint for ESS / self-managed.
+    /// The Elasticsearch endpoint (Elastic Cloud, self-managed).
     pub endpoint: String,
+    /// The endpoint of an S3-compatible service (MinIO…): an S3 client setting.
+    pub s3_endpoint: String,
     pub kms_key_arn: String,
     /// Set for the bucket-policy form of the access policy.
     pub principal_arn: String,
@@ -105,6 +107,7 @@ impl Default for Draft {
             deployment_id: String::new(),
             ref_id: "main-elasticsearch".into(),
             endpoint: String::new(),
+            s3_endpoint: String::new(),
             kms_key_arn: String::new(),
             principal_arn: String::new(),
             keystore: Vec::new(),
@@ -125,6 +128,7 @@ pub enum Field {
     DeploymentId,
     RefId,
     Endpoint,
+    S3Endpoint,
     KmsKeyArn,
     PrincipalArn,
 }
@@ -140,6 +144,7 @@ impl Draft {
             Field::DeploymentId => &self.deployment_id,
             Field::RefId => &self.ref_id,
             Field::Endpoint => &self.endpoint,
+            Field::S3Endpoint => &self.s3_endpoint,
             Field::KmsKeyArn => &self.kms_key_arn,
             Field::PrincipalArn => &self.principal_arn,
         }
@@ -155,6 +160,7 @@ impl Draft {
             Field::DeploymentId => &mut self.deployment_id,
             Field::RefId => &mut self.ref_id,
             Field::Endpoint => &mut self.endpoint,
+            Field::S3Endpoint => &mut self.s3_endpoint,
             Field::KmsKeyArn => &mut self.kms_key_arn,
             Field::PrincipalArn => &mut self.principal_arn,
         }
@@ -191,12 +197,19 @@ pub enum Action {
     Set(Field, String),
     SetPlatform(Platform),
     SetStorage(Storage),
-    AddKeystoreRow { name: String, as_file: bool },
+    AddKeystoreRow {
+        name: String,
+        as_file: bool,
+    },
     SetKeystoreName(u32, String),
     SetKeystoreAsFile(u32, bool),
     SetKeystoreRemove(u32, bool),
     RemoveKeystoreRow(u32),
+    /// Adds a row for each name that has none yet (a provider's client settings).
+    EnsureKeystoreRows(Vec<(String, bool)>),
     AddRepositorySetting,
+    /// Sets a form setting by key: adds it, replaces it, or (empty value) drops it.
+    SetNamedRepositorySetting(String, String),
     SetRepositorySetting(usize, String, String),
     RemoveRepositorySetting(usize),
     Reset,
@@ -226,7 +239,35 @@ impl Reducible for Draft {
             Action::SetKeystoreAsFile(id, on) => row(&mut draft, id, |r| r.as_file = on),
             Action::SetKeystoreRemove(id, on) => row(&mut draft, id, |r| r.remove = on),
             Action::RemoveKeystoreRow(id) => draft.keystore.retain(|r| r.id != id),
+            Action::EnsureKeystoreRows(rows) => {
+                for (name, as_file) in rows {
+                    if !draft.keystore.iter().any(|r| r.name == name) {
+                        let id = draft.next_row_id;
+                        draft.next_row_id += 1;
+                        draft.keystore.push(KeystoreRow {
+                            id,
+                            name,
+                            as_file,
+                            remove: false,
+                        });
+                    }
+                }
+            }
             Action::AddRepositorySetting => draft.repository_settings.push(Default::default()),
+            Action::SetNamedRepositorySetting(key, value) => {
+                let slot = draft
+                    .repository_settings
+                    .iter()
+                    .position(|(k, _)| *k == key);
+                match (slot, value.is_empty()) {
+                    (Some(i), true) => {
+                        draft.repository_settings.remove(i);
+                    }
+                    (Some(i), false) => draft.repository_settings[i].1 = value,
+                    (None, false) => draft.repository_settings.push((key, value)),
+                    (None, true) => {}
+                }
+            }
             Action::SetRepositorySetting(i, key, value) => {
                 if let Some(slot) = draft.repository_settings.get_mut(i) {
                     *slot = (key, value);
@@ -329,6 +370,32 @@ mod tests {
         let d = reduce(d, Action::RemoveKeystoreRow(first));
         assert_eq!(d.keystore.len(), 1);
         assert_eq!(d.keystore[0].name, "b");
+    }
+
+    #[test]
+    fn client_rows_are_added_once() {
+        let rows = vec![("s3.client.default.access_key".to_string(), false)];
+        let d = reduce(Draft::default(), Action::EnsureKeystoreRows(rows.clone()));
+        let d = reduce(d, Action::EnsureKeystoreRows(rows));
+        assert_eq!(d.keystore.len(), 1);
+        assert_eq!(d.next_row_id, 2);
+    }
+
+    #[test]
+    fn named_repository_settings_are_added_replaced_and_dropped() {
+        let set = |d, v: &str| {
+            reduce(
+                d,
+                Action::SetNamedRepositorySetting("chunk_size".into(), v.into()),
+            )
+        };
+        let d = set(Draft::default(), "1gb");
+        let d = set(d, "2gb");
+        assert_eq!(
+            d.repository_settings,
+            vec![("chunk_size".to_string(), "2gb".to_string())]
+        );
+        assert!(set(d, "").repository_settings.is_empty());
     }
 
     #[test]

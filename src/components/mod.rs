@@ -6,3 +6,4 @@ pub mod findings;
 pub mod generated;
 pub mod nav;
 pub mod output_panel;
+pub mod secret_input;

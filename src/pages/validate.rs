@@ -1,11 +1,243 @@
-use crate::route::Area;
+//! Validate: paste or drop any document or curl command; the kind is
+//! detected; findings appear in a list and inline; a click moves the cursor
+//! to the spot; machine fixes can be applied.
+
+use crate::components::editor::{select_range, Editor};
+use crate::components::findings::{summary, FindingsList};
+use ecekit_core::validate::{validate, Report};
+use ecekit_core::{DocumentKind, Finding, Location, Platform, ValidateOptions};
+use gloo::timers::callback::Timeout;
+use std::rc::Rc;
 use yew::prelude::*;
 
+/// Quiet time after the last keystroke before validating: typing never waits
+/// for validation, and a burst of keystrokes costs one run.
+const DEBOUNCE_MS: u32 = 150;
+
+const KINDS: [(Option<DocumentKind>, &str); 5] = [
+    (None, "Detect"),
+    (Some(DocumentKind::Keystore), "Keystore body"),
+    (Some(DocumentKind::Policy), "Policy"),
+    (Some(DocumentKind::Repository), "Repository body"),
+    (Some(DocumentKind::Curl), "curl command"),
+];
+
+const PLATFORMS: [(Option<Platform>, &str); 4] = [
+    (None, "Any"),
+    (Some(Platform::Ece), "ECE"),
+    (Some(Platform::Ess), "Elastic Cloud"),
+    (Some(Platform::SelfManaged), "Self-managed"),
+];
+
+#[derive(Clone, PartialEq)]
+struct Analysis {
+    text: Rc<str>,
+    report: Rc<Report>,
+    findings: Rc<Vec<Finding>>,
+    millis: f64,
+    generation: u32,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+fn analyse(
+    text: &str,
+    kind: Option<DocumentKind>,
+    platform: Option<Platform>,
+    generation: u32,
+) -> Analysis {
+    let options = ValidateOptions {
+        platform,
+        ..Default::default()
+    };
+    let start = now_ms();
+    let report = validate(text, kind, &options);
+    let millis = now_ms() - start;
+    Analysis {
+        text: Rc::from(text),
+        findings: Rc::new(report.findings.clone()),
+        report: Rc::new(report),
+        millis,
+        generation,
+    }
+}
+
+fn kind_name(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Keystore => "keystore body",
+        DocumentKind::Policy => "access policy",
+        DocumentKind::Repository => "repository body",
+        DocumentKind::Curl => "curl command",
+    }
+}
+
 #[function_component(ValidatePage)]
-pub fn page() -> Html {
+pub fn validate_page() -> Html {
+    let textarea = use_node_ref();
+    let text = use_mut_ref(String::new);
+    let kind = use_state(|| None::<DocumentKind>);
+    let platform = use_state(|| None::<Platform>);
+    let analysis = use_state(|| None::<Analysis>);
+    let pending = use_mut_ref(|| None::<Timeout>);
+    let generation = use_mut_ref(|| 0u32);
+
+    // Runs validation now on the current text (used after the debounce, and
+    // at once when the kind, the platform or a fix changes things).
+    let run = {
+        let (text, analysis, generation) = (text.clone(), analysis.clone(), generation.clone());
+        Rc::new(move |k: Option<DocumentKind>, p: Option<Platform>| {
+            let current = text.borrow().clone();
+            if current.trim().is_empty() {
+                analysis.set(None);
+                return;
+            }
+            let next = {
+                let mut g = generation.borrow_mut();
+                *g += 1;
+                *g
+            };
+            analysis.set(Some(analyse(&current, k, p, next)));
+        })
+    };
+
+    let on_input = {
+        let (text, pending, run, kind, platform) = (
+            text.clone(),
+            pending.clone(),
+            run.clone(),
+            kind.clone(),
+            platform.clone(),
+        );
+        Callback::from(move |value: String| {
+            *text.borrow_mut() = value;
+            let (run, k, p) = (run.clone(), *kind, *platform);
+            // Replacing the timeout cancels the previous one.
+            *pending.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || run(k, p)));
+        })
+    };
+    let on_drop_text = {
+        let (textarea, on_input) = (textarea.clone(), on_input.clone());
+        Callback::from(move |dropped: String| {
+            if let Some(area) = textarea.cast::<web_sys::HtmlTextAreaElement>() {
+                area.set_value(&dropped);
+            }
+            on_input.emit(dropped);
+        })
+    };
+    let on_select = {
+        let textarea = textarea.clone();
+        Callback::from(move |l: Location| select_range(&textarea, l.start, l.end, l.line))
+    };
+    let on_fix = {
+        let (textarea, text, run, kind, platform) = (
+            textarea.clone(),
+            text.clone(),
+            run.clone(),
+            kind.clone(),
+            platform.clone(),
+        );
+        Callback::from(move |finding: Finding| {
+            let Some(edit) = finding.fix else { return };
+            let Some(updated) = edit.apply(&text.borrow()) else {
+                return;
+            };
+            if let Some(area) = textarea.cast::<web_sys::HtmlTextAreaElement>() {
+                area.set_value(&updated);
+            }
+            *text.borrow_mut() = updated;
+            run(*kind, *platform);
+        })
+    };
+
+    let on_kind = {
+        let (kind, run, platform) = (kind.clone(), run.clone(), platform.clone());
+        move |k: Option<DocumentKind>| {
+            let (kind, run, platform) = (kind.clone(), run.clone(), platform.clone());
+            Callback::from(move |_| {
+                kind.set(k);
+                run(k, *platform);
+            })
+        }
+    };
+    let on_platform = {
+        let (kind, run, platform) = (kind.clone(), run.clone(), platform.clone());
+        move |p: Option<Platform>| {
+            let (kind, run, platform) = (kind.clone(), run.clone(), platform.clone());
+            Callback::from(move |_| {
+                platform.set(p);
+                run(*kind, p);
+            })
+        }
+    };
+
+    let empty: Rc<Vec<Finding>> = use_memo((), |_| Vec::new());
+    let (findings, analysed, status) = match &*analysis {
+        Some(a) => {
+            let detected = if a.report.detected {
+                "Detected"
+            } else {
+                "Checked as"
+            };
+            (
+                a.findings.clone(),
+                Some(a.text.clone()),
+                format!(
+                    "{detected}: {}. {}",
+                    kind_name(a.report.kind),
+                    summary(&a.findings)
+                ),
+            )
+        }
+        None => (
+            empty.clone(),
+            None,
+            "Paste a document to check it.".to_string(),
+        ),
+    };
+    let (generation_attr, millis_attr) = match &*analysis {
+        Some(a) => (a.generation.to_string(), format!("{:.2}", a.millis)),
+        None => ("0".into(), String::new()),
+    };
+
     html! {
-        <section class="card" data-area={Area::Validate.slug()}>
-            <p class="muted">{ Area::Validate.summary() }</p>
-        </section>
+        <>
+            <div class="row-actions" role="group" aria-label="Options">
+                <fieldset class="inline">
+                    <legend>{ "Kind" }</legend>
+                    <div class="choices">
+                        { for KINDS.iter().map(|(k, label)| html! {
+                            <label class="choice">
+                                <input type="radio" name="validate-kind" checked={*kind == *k} onchange={on_kind(*k)} />
+                                { *label }
+                            </label>
+                        }) }
+                    </div>
+                </fieldset>
+                <fieldset class="inline">
+                    <legend>{ "Sent to" }</legend>
+                    <div class="choices">
+                        { for PLATFORMS.iter().map(|(p, label)| html! {
+                            <label class="choice">
+                                <input type="radio" name="validate-platform" checked={*platform == *p} onchange={on_platform(*p)} />
+                                { *label }
+                            </label>
+                        }) }
+                    </div>
+                </fieldset>
+            </div>
+            <Editor textarea={textarea} label="Document or curl command"
+                placeholder="Paste a keystore body, an IAM policy, a repository body or a whole curl command, or drop a file here."
+                analysed={analysed} findings={findings.clone()}
+                on_input={on_input} on_drop_text={on_drop_text} />
+            <p class="field-help">{ "What you paste stays in this tab: it is never saved, sent or put in a link." }</p>
+            <p class="findings-summary" role="status" aria-live="polite"
+               data-findings-summary="" data-generation={generation_attr} data-millis={millis_attr}>{ status }</p>
+            <FindingsList findings={findings} on_select={on_select} on_fix={Some(on_fix)} />
+        </>
     }
 }

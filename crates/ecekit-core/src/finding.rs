@@ -51,6 +51,26 @@ pub struct Edit {
     pub replacement: String,
 }
 
+impl Edit {
+    /// `text` with the edit applied, or `None` when the edit no longer fits
+    /// it (the text changed since the finding was made).
+    pub fn apply(&self, text: &str) -> Option<String> {
+        if self.start > self.end
+            || self.end > text.len()
+            || !text.is_char_boundary(self.start)
+            || !text.is_char_boundary(self.end)
+        {
+            return None;
+        }
+        Some(format!(
+            "{}{}{}",
+            &text[..self.start],
+            self.replacement,
+            &text[self.end..]
+        ))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
@@ -170,6 +190,27 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn edits_apply_only_where_they_still_fit() {
+        let edit = Edit {
+            start: 2,
+            end: 3,
+            replacement: "é".into(),
+        };
+        assert_eq!(edit.apply("abcd").as_deref(), Some("abéd"));
+        assert_eq!(edit.apply("ab"), None);
+        assert_eq!(
+            Edit {
+                start: 1,
+                end: 2,
+                replacement: String::new()
+            }
+            .apply("é"),
+            None
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -11,6 +11,7 @@ mod bash;
 mod console;
 mod ecctl;
 mod hcl;
+mod keystore_tool;
 mod powershell;
 mod terraform;
 
@@ -23,6 +24,7 @@ pub use bash::{curl_bash, heredoc_delimiter};
 pub use console::kibana_console;
 pub use ecctl::ecctl;
 pub use hcl::hcl_value;
+pub use keystore_tool::elasticsearch_keystore_commands;
 pub use powershell::curl_powershell;
 pub use terraform::{terraform, terraform_aws_iam_policy};
 
