@@ -171,9 +171,10 @@ pub fn policy(draft: &Draft) -> Generated {
                 client: client_or_default(&draft.client).to_string(),
                 ..Default::default()
             };
+            // A file ends with a newline, as `ecekit policy` prints it.
             let mut outputs = vec![output(
                 "JSON",
-                generated.json.clone(),
+                format!("{}\n", generated.json),
                 "snapshot-policy.json",
                 None,
             )];
@@ -518,6 +519,16 @@ pub fn plain_request(draft: &Draft, operation: Operation) -> Generated {
 
 /// Why each guided step exists, and the step's output.
 pub fn guided_steps(draft: &Draft, secrets: &Secrets) -> Vec<Step> {
+    // The flow is about this provider's client: rows left from another
+    // storage choice (kept in the Keystore area) are not part of it.
+    let prefix = format!(
+        "{}.client.{}.",
+        repository_type(draft),
+        client_or_default(&draft.client)
+    );
+    let mut own = draft.clone();
+    own.keystore.retain(|r| r.name.trim().starts_with(&prefix));
+    let draft = &own;
     let provider_word = match draft.storage {
         Storage::S3 | Storage::S3Compatible => "bucket",
         Storage::Gcs => "bucket",
@@ -748,5 +759,24 @@ mod tests {
         assert!(steps[1].generated.outputs[0]
             .text
             .contains("s3.client.default.endpoint: \"http://minio.local:9000\""));
+    }
+
+    #[test]
+    fn guided_keystore_ignores_rows_of_another_storage() {
+        let (mut draft, _) = s3_draft();
+        draft.storage = Storage::Gcs;
+        let draft = draft_with(vec![
+            Action::Replace(Box::new(draft)),
+            Action::EnsureKeystoreRows(client_preset(Storage::Gcs, "default")),
+        ]);
+        let mut secrets = Secrets::default();
+        secrets.0.insert(
+            draft.keystore[2].id,
+            Rc::from("{\"type\": \"service_account\"}"),
+        );
+        let steps = guided_steps(&draft, &secrets);
+        let keystore = &steps.iter().find(|s| s.id == "keystore").unwrap().generated;
+        assert!(keystore.missing.is_none(), "{:?}", keystore.missing);
+        assert!(!keystore.outputs[0].text.contains("s3.client"));
     }
 }
