@@ -1,1 +1,1530 @@
-//! (being built: see issue 3)
+//! Checking pasted curl commands: a whole script, or a doc snippet with
+//! prose around the commands.
+//!
+//! Each line that starts a curl command (also `... | curl`, `... && curl`,
+//! `curl.exe`) is read with [`shell::parse_line`], as bash would read it.
+//! For each curl command the checker extracts the method, URL, headers,
+//! body (inline, `@file`, `@-` from a heredoc, here-string or pipe), auth
+//! and TLS options, and checks them against the ECE / Elastic Cloud API
+//! table ([`crate::api::match_path`]) and what the endpoint needs. The body
+//! is validated as its kind (keystore, repository, platform repository)
+//! with its findings placed at their positions in the input. JSON blocks
+//! outside any command are validated as the kind they look like.
+
+use crate::api::{self, EsApi, PathMatch, KNOWN_VARIABLES};
+use crate::finding::{Edit, Finding, LineIndex, Location, Severity};
+use crate::json;
+use crate::model::{DocumentKind, Platform, ValidateOptions};
+use crate::shell::{self, Command, Heredoc, Quoting, RedirectOp, Script, Word};
+use crate::validate;
+
+pub const NO_COMMAND: &str = "CURL_NO_COMMAND";
+pub const NO_URL: &str = "CURL_NO_URL";
+pub const EXTRA_ARGUMENT: &str = "CURL_EXTRA_ARGUMENT";
+pub const BODY_NOT_SENT: &str = "CURL_BODY_NOT_SENT";
+pub const MISSING_BODY: &str = "CURL_MISSING_BODY";
+pub const STDIN_EMPTY: &str = "CURL_STDIN_EMPTY";
+pub const UNKNOWN_PATH: &str = "CURL_UNKNOWN_PATH";
+pub const WRONG_METHOD: &str = "CURL_WRONG_METHOD";
+pub const LEGACY_PATH: &str = "CURL_LEGACY_PATH";
+pub const NOT_ON_PLATFORM: &str = "CURL_NOT_ON_PLATFORM";
+pub const MISSING_API_PREFIX: &str = "CURL_MISSING_API_PREFIX";
+pub const MISSING_CONTENT_TYPE: &str = "CURL_MISSING_CONTENT_TYPE";
+pub const WRONG_CONTENT_TYPE: &str = "CURL_WRONG_CONTENT_TYPE";
+pub const MISSING_MANAGEMENT_HEADER: &str = "CURL_MISSING_MANAGEMENT_HEADER";
+pub const MISSING_AUTH: &str = "CURL_MISSING_AUTH";
+pub const LITERAL_CREDENTIAL: &str = "CURL_LITERAL_CREDENTIAL";
+pub const INSECURE: &str = "CURL_INSECURE";
+pub const MISSPELT_VARIABLE: &str = "CURL_MISSPELT_VARIABLE";
+pub const BARE_PLACEHOLDER: &str = "CURL_BARE_PLACEHOLDER";
+pub const TEMPLATE_PLACEHOLDER: &str = "CURL_TEMPLATE_PLACEHOLDER";
+pub const VARIABLE_NOT_EXPANDED: &str = "CURL_VARIABLE_NOT_EXPANDED";
+pub const PLACEHOLDER_VALUE: &str = "CURL_PLACEHOLDER_VALUE";
+
+/// The header the ECE proxy requires, and its value.
+pub const MANAGEMENT_HEADER: &str = "X-Management-Request";
+/// The content type of every JSON body the APIs take.
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+
+/// curl's short options that take an argument.
+const SHORT_WITH_ARG: &str = "XHdubcCDeEFKmoPQrtTUwxYyzA";
+
+/// curl's long options that take an argument (the ones a pasted command
+/// may hold; an unknown `--option` is taken as a flag).
+const LONG_WITH_ARG: &[&str] = &[
+    "--request",
+    "--header",
+    "--data",
+    "--data-raw",
+    "--data-binary",
+    "--data-ascii",
+    "--data-urlencode",
+    "--json",
+    "--user",
+    "--url",
+    "--cacert",
+    "--capath",
+    "--cert",
+    "--cert-type",
+    "--key",
+    "--key-type",
+    "--pass",
+    "--output",
+    "--write-out",
+    "--user-agent",
+    "--cookie",
+    "--cookie-jar",
+    "--config",
+    "--connect-timeout",
+    "--max-time",
+    "--retry",
+    "--retry-delay",
+    "--retry-max-time",
+    "--proxy",
+    "--proxy-user",
+    "--resolve",
+    "--connect-to",
+    "--form",
+    "--form-string",
+    "--upload-file",
+    "--referer",
+    "--dump-header",
+    "--range",
+    "--oauth2-bearer",
+    "--interface",
+    "--limit-rate",
+    "--max-filesize",
+    "--noproxy",
+    "--trace",
+    "--trace-ascii",
+    "--stderr",
+    "--variable",
+    "--expand-data",
+    "--expand-url",
+    "--expand-header",
+];
+
+/// Variables every shell has, never reported as misspelt.
+const SHELL_VARIABLES: &[&str] = &[
+    "HOME", "PATH", "PWD", "USER", "HOSTNAME", "TMPDIR", "SHELL", "LANG", "TERM",
+];
+
+/// Line-start words that may pipe or chain into curl.
+const LEADING_COMMANDS: &[&str] = &[
+    "echo", "printf", "cat", "jq", "export", "sudo", "env", "time", "set", "source", ".", "if",
+    "then",
+];
+
+/// Checks every curl command and JSON block of `text`.
+pub fn validate(text: &str, opts: &ValidateOptions) -> Vec<Finding> {
+    let mut c = Checker {
+        text,
+        index: LineIndex::new(text),
+        opts,
+        out: Vec::new(),
+        vars: Vec::new(),
+        claimed: Vec::new(),
+        commands: 0,
+    };
+    c.run();
+    c.out
+}
+
+/// A place where a variable is used.
+struct VarUse {
+    name: String,
+    /// Byte range of the name itself (without `$` and braces).
+    start: usize,
+    end: usize,
+}
+
+struct Checker<'t, 'o> {
+    text: &'t str,
+    index: LineIndex,
+    opts: &'o ValidateOptions,
+    out: Vec<Finding>,
+    vars: Vec<VarUse>,
+    /// Byte ranges already read as commands or bodies.
+    claimed: Vec<(usize, usize)>,
+    commands: usize,
+}
+
+/// An option argument: a word, or the rest of a short-option cluster.
+#[derive(Clone, Copy)]
+struct Arg<'w> {
+    word: &'w Word,
+    from: usize,
+}
+
+impl<'w> Arg<'w> {
+    fn value(&self) -> &'w str {
+        self.word.value.get(self.from..).unwrap_or("")
+    }
+    fn input(&self, v: usize) -> usize {
+        self.word.input_offset(self.from + v)
+    }
+    fn start(&self) -> usize {
+        self.input(0)
+    }
+}
+
+/// What a curl command says.
+#[derive(Default)]
+struct Curl<'w> {
+    method: Option<Arg<'w>>,
+    urls: Vec<Arg<'w>>,
+    headers: Vec<Arg<'w>>,
+    data: Vec<(String, Arg<'w>)>,
+    user: Option<Arg<'w>>,
+    /// The `-k` / `--insecure` option words, with the offset of `k` in a cluster.
+    insecure: Vec<(&'w Word, Option<usize>)>,
+    get: bool,
+    head: bool,
+    upload: bool,
+    form: bool,
+}
+
+/// Where a body comes from, and how its offsets map to the input.
+enum Source<'w> {
+    Word(Arg<'w>),
+    Heredoc(&'w Heredoc),
+    Block(usize),
+}
+
+impl Source<'_> {
+    fn input(&self, v: usize) -> usize {
+        match self {
+            Source::Word(arg) => arg.input(v),
+            Source::Heredoc(h) => h.input_offset(v),
+            Source::Block(start) => start + v,
+        }
+    }
+
+    /// True when an edit of the body can be applied to the input as is.
+    fn verbatim(
+        &self,
+        text: &str,
+        body: &str,
+        start: usize,
+        end: usize,
+        replacement: &str,
+    ) -> bool {
+        match self {
+            Source::Block(_) => true,
+            Source::Heredoc(h) => h.quoted && !h.strip_tabs,
+            Source::Word(arg) => {
+                let (is, ie) = (self.input(start), self.input(end));
+                !replacement.contains(['\'', '"', '\\', '$', '`'])
+                    && !arg.word.raw(text).starts_with('$')
+                    && text.get(is..ie) == body.get(start..end)
+            }
+        }
+    }
+}
+
+/// What kind of request the command is, once the URL is read.
+#[derive(Default)]
+struct Target {
+    /// The request goes to Elasticsearch (the ECE proxy or an ES endpoint).
+    elasticsearch: bool,
+    proxy: bool,
+    /// A proxy path the checker suggests instead of the one written.
+    suggested_proxy: bool,
+    login: bool,
+    platform: Option<Platform>,
+    body_kind: Option<DocumentKind>,
+    body_required: bool,
+    repository_name: Option<String>,
+    platform_repository: bool,
+    /// The method(s) the endpoint takes, when the path is known.
+    api: bool,
+}
+
+fn is_curl(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base == "curl" || base.eq_ignore_ascii_case("curl.exe")
+}
+
+fn first_word(line: &str) -> &str {
+    line.split(|c: char| c.is_whitespace()).next().unwrap_or("")
+}
+
+/// True when `line` (leading blanks and prompt removed) starts a command
+/// that runs curl.
+fn starts_curl_command(line: &str) -> bool {
+    let first = first_word(line);
+    if is_curl(first) {
+        return true;
+    }
+    if !LEADING_COMMANDS.contains(&first) {
+        return false;
+    }
+    line.split(|c: char| c.is_whitespace() || matches!(c, '|' | '&' | ';' | '('))
+        .any(is_curl)
+}
+
+impl<'t> Checker<'t, '_> {
+    fn loc(&self, start: usize, end: usize) -> Location {
+        self.index.location(self.text, start, end.max(start), "")
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        start: usize,
+        end: usize,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        fix: Option<Edit>,
+    ) {
+        let mut f = Finding::new(severity, code, message, help, self.loc(start, end));
+        f.fix = fix;
+        self.out.push(f);
+    }
+
+    fn run(&mut self) {
+        let text = self.text;
+        let mut line_start = 0;
+        let mut consumed = 0;
+        while line_start < text.len() {
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |i| line_start + i);
+            if line_start >= consumed {
+                let line = &text[line_start..line_end];
+                let trimmed = line.trim_start();
+                let mut cs = line_start + (line.len() - trimmed.len());
+                let mut rest = trimmed;
+                if let Some(r) = rest.strip_prefix("$ ") {
+                    cs += 2;
+                    rest = r;
+                }
+                if starts_curl_command(rest) {
+                    let script = shell::parse_line(text, &self.index, cs, text.len());
+                    let end = script.end.max(line_end);
+                    self.claimed.push((cs, script.end));
+                    self.out.extend(script.findings.iter().cloned());
+                    self.check_script(&script);
+                    consumed = end;
+                }
+            }
+            line_start = line_end + 1;
+        }
+        self.check_blocks();
+        self.check_variables();
+        if self.commands == 0 && self.claimed.is_empty() && !self.text.trim().is_empty() {
+            self.push(
+                Severity::Warning,
+                NO_COMMAND,
+                0,
+                0,
+                "No curl command or JSON body was found in the text checked as a curl command.",
+                "Paste the whole command, starting with `curl`, or pick the kind of document with --kind.",
+                None,
+            );
+        }
+    }
+
+    fn check_script(&mut self, script: &Script) {
+        for (i, cmd) in script.commands.iter().enumerate() {
+            if cmd.name().is_some_and(is_curl) {
+                self.commands += 1;
+                self.check_command(script, i, cmd);
+            }
+        }
+    }
+
+    fn parse_options<'w>(&mut self, cmd: &'w Command) -> Curl<'w> {
+        let mut c = Curl::default();
+        let words = &cmd.words;
+        let mut i = 1;
+        let mut only_urls = false;
+        while i < words.len() {
+            let w = &words[i];
+            let v = w.value.as_str();
+            i += 1;
+            if only_urls || !v.starts_with('-') || v == "-" {
+                c.urls.push(Arg { word: w, from: 0 });
+                continue;
+            }
+            if v == "--" {
+                only_urls = true;
+                continue;
+            }
+            if let Some(long) = v.strip_prefix("--") {
+                let name = format!("--{long}");
+                if LONG_WITH_ARG.contains(&name.as_str()) {
+                    let Some(arg) = words.get(i) else { break };
+                    i += 1;
+                    let arg = Arg { word: arg, from: 0 };
+                    self.option(&mut c, &name, arg);
+                } else {
+                    match name.as_str() {
+                        "--insecure" => c.insecure.push((w, None)),
+                        "--get" => c.get = true,
+                        "--head" => c.head = true,
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            // A cluster of short options: `-sSk`, `-XPATCH`.
+            for (pos, ch) in v.char_indices().skip(1) {
+                if SHORT_WITH_ARG.contains(ch) {
+                    let from = pos + ch.len_utf8();
+                    let arg = if from < v.len() {
+                        Arg { word: w, from }
+                    } else if let Some(next) = words.get(i) {
+                        i += 1;
+                        Arg {
+                            word: next,
+                            from: 0,
+                        }
+                    } else {
+                        break;
+                    };
+                    let name = match ch {
+                        'X' => "--request",
+                        'H' => "--header",
+                        'd' => "--data",
+                        'u' => "--user",
+                        'F' => "--form",
+                        'T' => "--upload-file",
+                        _ => "",
+                    };
+                    self.option(&mut c, name, arg);
+                    break;
+                }
+                match ch {
+                    'k' => c.insecure.push((w, Some(pos))),
+                    'G' => c.get = true,
+                    'I' => c.head = true,
+                    _ => {}
+                }
+            }
+        }
+        c
+    }
+
+    fn option<'w>(&mut self, c: &mut Curl<'w>, name: &str, arg: Arg<'w>) {
+        match name {
+            "--request" => c.method = Some(arg),
+            "--header" => c.headers.push(arg),
+            "--data" | "--data-raw" | "--data-binary" | "--data-ascii" | "--data-urlencode"
+            | "--json" => c.data.push((name.to_string(), arg)),
+            "--user" => c.user = Some(arg),
+            "--url" => c.urls.push(arg),
+            "--form" | "--form-string" => c.form = true,
+            "--upload-file" => c.upload = true,
+            _ => {}
+        }
+    }
+
+    fn check_command(&mut self, script: &Script, i: usize, cmd: &Command) {
+        let curl_word = &cmd.words[0];
+        // Variables used by the command.
+        for w in &cmd.words {
+            self.record_vars(w);
+        }
+        for r in &cmd.redirects {
+            if let Some(h) = &r.heredoc {
+                for v in h.vars.iter().filter(|v| v.expands()) {
+                    self.record_var(&v.name, v.start, v.braced);
+                }
+            }
+        }
+        let c = self.parse_options(cmd);
+
+        // Method.
+        let explicit = c.method.map(|m| m.value().to_ascii_uppercase());
+        let has_data = !c.data.is_empty() && !c.get;
+        let method = explicit.clone().unwrap_or_else(|| {
+            if c.head {
+                "HEAD".into()
+            } else if c.get {
+                "GET".into()
+            } else if has_data || c.form {
+                "POST".into()
+            } else if c.upload {
+                "PUT".into()
+            } else {
+                "GET".into()
+            }
+        });
+
+        // URL and the JSON pasted after the command.
+        let Some(url) = c.urls.first().copied() else {
+            self.push(
+                Severity::Error,
+                NO_URL,
+                curl_word.start,
+                curl_word.end,
+                "This curl command has no URL, so curl stops with \"no URL specified\".",
+                "Add the URL, e.g. \"https://$COORDINATOR_HOST:12443/api/v1/...\".",
+                None,
+            );
+            return;
+        };
+        let mut pasted_block: Option<(usize, usize, bool)> = None;
+        for extra in &c.urls[1..] {
+            let v = extra.value();
+            if v.starts_with('{') && !extra.word.quoted {
+                // `... \` then `{`: the JSON was meant as the body.
+                let start = extra.start();
+                pasted_block = Some((start, json_block_end(self.text, start), true));
+                continue;
+            }
+            self.push(
+                Severity::Warning,
+                EXTRA_ARGUMENT,
+                extra.word.start,
+                extra.word.end,
+                format!(
+                    "curl takes `{}` as a second URL and requests it too: it is not an option or its value.",
+                    short(v)
+                ),
+                "Remove it, or put it after the option it belongs to (e.g. -H, -d).",
+                None,
+            );
+        }
+        if pasted_block.is_none() && c.data.is_empty() && i + 1 == script.commands.len() {
+            if let Some(start) = next_block_start(self.text, script.end) {
+                pasted_block = Some((start, json_block_end(self.text, start), false));
+            }
+        }
+
+        let target = self.check_url(&method, explicit.is_some(), &c, url);
+
+        // Headers.
+        let header = |name: &str| {
+            c.headers.iter().find_map(|h| {
+                let (n, v) = h.value().split_once(':')?;
+                n.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| (*h, v.trim().to_string()))
+            })
+        };
+        for h in &c.headers {
+            self.check_single_quoted_vars(h.word);
+        }
+        let auth = header("Authorization");
+        if let Some((h, value)) = &auth {
+            self.check_authorization(h, value, &target);
+        } else if c.user.is_none()
+            && !target.login
+            && (target.api || target.elasticsearch)
+            && !c.headers.iter().any(|h| h.value().contains('$'))
+        {
+            self.push(
+                Severity::Warning,
+                MISSING_AUTH,
+                curl_word.start,
+                curl_word.end,
+                "The command sends no credentials, so the API answers 401 Unauthorized.",
+                format!(
+                    "Add -H \"Authorization: ApiKey ${}\" (the key stays in the variable).",
+                    api_key_variable(&target)
+                ),
+                None,
+            );
+        }
+        if let Some(u) = c.user {
+            self.check_user(u);
+        }
+        let needs_management = target.proxy || target.suggested_proxy;
+        if needs_management {
+            match header(MANAGEMENT_HEADER) {
+                None => self.push(
+                    Severity::Error,
+                    MISSING_MANAGEMENT_HEADER,
+                    curl_word.start,
+                    curl_word.end,
+                    if target.proxy {
+                        "Requests through the ECE deployment proxy need the header `X-Management-Request: true`; without it the proxy refuses them."
+                    } else {
+                        "The deployment proxy path this request must use (see the path finding) also needs the header `X-Management-Request: true`; without it the proxy refuses the request."
+                    },
+                    "Add -H 'X-Management-Request: true'.",
+                    Some(Edit {
+                        start: curl_word.end,
+                        end: curl_word.end,
+                        replacement: " -H 'X-Management-Request: true'".into(),
+                    }),
+                ),
+                Some((h, v)) if !v.eq_ignore_ascii_case("true") => self.push(
+                    Severity::Error,
+                    MISSING_MANAGEMENT_HEADER,
+                    h.word.start,
+                    h.word.end,
+                    format!("The proxy needs `X-Management-Request: true`, not `{}`.", short(&v)),
+                    "Set the header value to true.",
+                    None,
+                ),
+                Some(_) => {}
+            }
+        }
+
+        // TLS.
+        for (w, pos) in &c.insecure {
+            let ca = if target.elasticsearch && !target.proxy && !target.suggested_proxy {
+                api::request::VAR_ELASTICSEARCH_CA_CERT
+            } else {
+                api::request::VAR_ECE_CA_CERT
+            };
+            let (start, end, replacement) = match pos {
+                None => (w.start, w.end, format!("--cacert \"${ca}\"")),
+                Some(p) => {
+                    let mut rest = w.value.clone();
+                    rest.remove(*p);
+                    let keep = if rest == "-" {
+                        String::new()
+                    } else {
+                        format!("{rest} ")
+                    };
+                    (w.start, w.end, format!("{keep}--cacert \"${ca}\""))
+                }
+            };
+            let at = pos.map_or(w.start, |p| w.input_offset(p));
+            let fix = (!w.quoted).then_some(Edit {
+                start,
+                end,
+                replacement,
+            });
+            self.push(
+                Severity::Warning,
+                INSECURE,
+                at,
+                at + 1,
+                "-k (--insecure) turns off TLS certificate checks: anyone on the network path can read the API key and the secrets in the body.",
+                format!("Trust the CA certificate that signed the server's certificate instead: --cacert \"${ca}\" (a path to the PEM file)."),
+                fix,
+            );
+        }
+
+        // Body.
+        let content_type = header("Content-Type");
+        if let Some((start, end, continued)) = pasted_block {
+            self.claimed.push((start, end));
+            let block = strip_callouts(&self.text[start..end]);
+            let kind = target.body_kind.unwrap_or_else(|| validate::detect(&block));
+            self.check_body(&block, Source::Block(start), kind, &target);
+            let content = if content_type.is_some() {
+                String::new()
+            } else {
+                format!(" -H 'Content-Type: {JSON_CONTENT_TYPE}'")
+            };
+            let how = if continued {
+                "the `\\` at the end of the line joins only the next line, `{`, which curl takes as a second URL, and bash then runs the rest of the JSON as commands."
+            } else {
+                "the command ends at the end of its line, and bash runs the JSON below it as commands."
+            };
+            let fix_start = if continued {
+                self.text[..start].rfind('\\').unwrap_or(start)
+            } else {
+                url.word.end
+            };
+            let fix = (fix_start <= start).then(|| Edit {
+                start: fix_start,
+                end,
+                replacement: format!(
+                    "{content} --data-binary @- <<'EOF'\n{}\nEOF",
+                    &self.text[start..end]
+                ),
+            });
+            let fix = fix.filter(|_| !self.text[start..end].lines().any(|l| l == "EOF"));
+            self.push(
+                Severity::Error,
+                BODY_NOT_SENT,
+                start,
+                start + 1,
+                format!("The JSON body pasted after this {method} command is not sent: {how}"),
+                format!(
+                    "Pass it to curl: end the command with{content} --data-binary @- <<'EOF', then the JSON, then a line EOF (or save it to body.json and use --data-binary @body.json)."
+                ),
+                fix,
+            );
+            return;
+        }
+
+        let Some((option, arg)) = c.data.first().filter(|_| !c.get).cloned() else {
+            if target.body_required && !matches!(method.as_str(), "GET" | "HEAD" | "DELETE") {
+                let at = c.method.map_or(url.word.start, |m| m.start());
+                self.push(
+                    Severity::Error,
+                    MISSING_BODY,
+                    at,
+                    at + c.method.map_or(0, |m| m.value().len()),
+                    format!("This {method} request needs a JSON body, and the command sends none."),
+                    format!(
+                        "Add -H 'Content-Type: {JSON_CONTENT_TYPE}' --data-binary @- <<'EOF', then the JSON, then a line EOF."
+                    ),
+                    None,
+                );
+            }
+            return;
+        };
+        let value = arg.value();
+        let body: Option<(String, Source)> = if option != "--data-raw" && value.starts_with('@') {
+            if value == "@-" {
+                self.stdin_body(script, i, cmd, arg)
+            } else {
+                None // a file: its content is not in the paste
+            }
+        } else if value.trim().is_empty() && target.body_required {
+            None
+        } else {
+            Some((value.to_string(), Source::Word(arg)))
+        };
+
+        if option != "--json" && (target.api || target.elasticsearch) {
+            let json_like = body
+                .as_ref()
+                .is_none_or(|(b, _)| b.trim_start().starts_with(['{', '[']));
+            match &content_type {
+                None if json_like => {
+                    let (severity, why) = if target.elasticsearch || target.suggested_proxy {
+                        (Severity::Error, "Elasticsearch refuses it with 406 Not Acceptable (\"Content-Type header [application/x-www-form-urlencoded] is not supported\")")
+                    } else {
+                        (Severity::Warning, "the API expects application/json")
+                    };
+                    self.push(
+                        severity,
+                        MISSING_CONTENT_TYPE,
+                        arg.word.start,
+                        arg.word.end,
+                        format!("The body is sent without `Content-Type: {JSON_CONTENT_TYPE}`: curl labels {option} data as application/x-www-form-urlencoded, and {why}."),
+                        format!("Add -H 'Content-Type: {JSON_CONTENT_TYPE}'."),
+                        Some(Edit {
+                            start: curl_word.end,
+                            end: curl_word.end,
+                            replacement: format!(" -H 'Content-Type: {JSON_CONTENT_TYPE}'"),
+                        }),
+                    );
+                }
+                Some((h, v))
+                    if json_like && !v.to_ascii_lowercase().starts_with(JSON_CONTENT_TYPE) =>
+                {
+                    self.push(
+                        Severity::Error,
+                        WRONG_CONTENT_TYPE,
+                        h.word.start,
+                        h.word.end,
+                        format!("The body is JSON but the command labels it `{}`, which the API refuses.", short(v)),
+                        format!("Use -H 'Content-Type: {JSON_CONTENT_TYPE}'."),
+                        None,
+                    );
+                }
+                _ => {}
+            }
+        }
+
+        if let Some((body, source)) = body {
+            if body.trim_start().starts_with(['{', '[']) {
+                let kind = target.body_kind.unwrap_or_else(|| validate::detect(&body));
+                self.check_body(&body, source, kind, &target);
+            }
+        }
+    }
+
+    /// The body curl reads from standard input for `@-`.
+    fn stdin_body<'w>(
+        &mut self,
+        script: &'w Script,
+        i: usize,
+        cmd: &'w Command,
+        arg: Arg<'w>,
+    ) -> Option<(String, Source<'w>)> {
+        if let Some(r) = cmd.stdin() {
+            return match r.op {
+                RedirectOp::Heredoc { .. } => r
+                    .heredoc
+                    .as_ref()
+                    .map(|h| (h.body.clone(), Source::Heredoc(h))),
+                RedirectOp::HereString => r
+                    .target
+                    .as_ref()
+                    .map(|w| (w.value.clone(), Source::Word(Arg { word: w, from: 0 }))),
+                _ => None,
+            };
+        }
+        if let Some(prev) = script.piped_into(i) {
+            return match prev.name() {
+                Some("echo") | Some("printf") => {
+                    let args: Vec<&Word> = prev.words[1..]
+                        .iter()
+                        .filter(|w| !w.value.starts_with('-'))
+                        .collect();
+                    match args.as_slice() {
+                        [w] if !(prev.name() == Some("printf")
+                            && w.value.contains(['%', '\\'])) =>
+                        {
+                            Some((w.value.clone(), Source::Word(Arg { word: w, from: 0 })))
+                        }
+                        _ => None,
+                    }
+                }
+                Some("cat") if prev.words.len() == 1 => prev.stdin().and_then(|r| {
+                    r.heredoc
+                        .as_ref()
+                        .map(|h| (h.body.clone(), Source::Heredoc(h)))
+                }),
+                _ => None,
+            };
+        }
+        self.push(
+            Severity::Error,
+            STDIN_EMPTY,
+            arg.start(),
+            arg.start() + 2,
+            "`@-` reads the body from standard input, but nothing is piped or redirected into curl: it waits for input, or sends an empty body.",
+            "Add <<'EOF' after @-, then the JSON and a line EOF; or use --data-binary @body.json.",
+            None,
+        );
+        None
+    }
+
+    /// Reads the URL: placeholders, the API path, and what the endpoint needs.
+    fn check_url(&mut self, method: &str, explicit: bool, c: &Curl<'_>, url: Arg<'_>) -> Target {
+        let mut t = Target::default();
+        let value = url.value();
+        self.check_single_quoted_vars(url.word);
+        self.check_bare_placeholders(url);
+        let parts = api::split_url(value);
+        let authority = parts.authority.clone().unwrap_or_default();
+        let host_lower = authority.to_ascii_lowercase();
+
+        // The path's range in the value.
+        let path_start = match value.find("://") {
+            Some(i) => value[i + 3..].find('/').map_or(value.len(), |p| i + 3 + p),
+            None if value.starts_with('/') => 0,
+            None => value.find('/').unwrap_or(value.len()),
+        };
+        let path_end = value[path_start..]
+            .find(['?', '#'])
+            .map_or(value.len(), |e| path_start + e);
+        let (ps, pe) = (url.input(path_start), url.input(path_end));
+        let path_verbatim = self.text.get(ps..pe) == value.get(path_start..path_end)
+            && !url.word.raw(self.text).starts_with('\'');
+
+        for seg in parts.path.split('/') {
+            if (seg.starts_with('{') && seg.ends_with('}') && seg.len() > 2)
+                || (seg.starts_with('<') && seg.ends_with('>') && seg.len() > 2)
+            {
+                let at = value[path_start..]
+                    .find(seg)
+                    .map_or(ps, |o| url.input(path_start + o));
+                self.push(
+                    Severity::Error,
+                    TEMPLATE_PLACEHOLDER,
+                    at,
+                    at + seg.len(),
+                    format!("`{seg}` in the URL is a placeholder from the docs: curl sends it as written and the API answers 404."),
+                    format!("Replace it with the value, or a variable such as ${}.", placeholder_variable(seg)),
+                    None,
+                );
+            }
+        }
+
+        let coordinator = host_lower.contains("12443")
+            || host_lower.contains("12400")
+            || host_lower.contains("coordinator")
+            || host_lower.contains("ece");
+        let ess =
+            host_lower.contains("elastic-cloud.com") || host_lower.contains("cloud.elastic.co");
+        t.platform = if ess {
+            Some(Platform::Ess)
+        } else if parts.api_prefix || coordinator {
+            Some(Platform::Ece)
+        } else {
+            self.opts.platform
+        };
+
+        if !parts.api_prefix {
+            let first = parts.path.split('/').nth(1).unwrap_or("");
+            if (coordinator || ess)
+                && matches!(first, "deployments" | "platform" | "users" | "clusters")
+            {
+                self.push(
+                    Severity::Error,
+                    MISSING_API_PREFIX,
+                    ps,
+                    pe,
+                    "The path lacks the `/api/v1` prefix every ECE and Elastic Cloud API path starts with: the coordinator answers 404.",
+                    "Insert /api/v1 before the path.",
+                    path_verbatim.then(|| Edit {
+                        start: ps,
+                        end: ps,
+                        replacement: "/api/v1".into(),
+                    }),
+                );
+                t.api = true;
+                return t;
+            }
+            // An Elasticsearch endpoint.
+            t.elasticsearch = true;
+            self.es_path(&mut t, method, &parts.path, c, url, explicit);
+            return t;
+        }
+
+        t.api = true;
+        let display = format!("{method} /api/v1{}", parts.path);
+        match api::match_path(method, &parts.path) {
+            PathMatch::Found(found) => {
+                let ep = found.endpoint;
+                t.body_required = ep.body_required;
+                if ep.path.ends_with("/keystore") {
+                    t.body_kind = Some(DocumentKind::Keystore);
+                } else if ep
+                    .path
+                    .starts_with("/platform/configuration/snapshots/repositories/")
+                {
+                    t.body_kind = Some(DocumentKind::Repository);
+                    t.platform_repository = true;
+                    t.repository_name = found.param("repository_name").map(str::to_string);
+                } else if ep.path == "/users/auth/_login" {
+                    t.login = true;
+                }
+                if ep
+                    .required_headers
+                    .iter()
+                    .any(|h| h.eq_ignore_ascii_case(MANAGEMENT_HEADER))
+                {
+                    t.proxy = true;
+                }
+                if let Some(proxy) = &found.proxy {
+                    t.proxy = true;
+                    t.elasticsearch = proxy.es.is_some();
+                    let es_path = proxy.path.clone();
+                    self.es_path(&mut t, method, &format!("/{es_path}"), c, url, explicit);
+                }
+                let av = ep.availability;
+                if av.legacy_only() {
+                    self.push(
+                        Severity::Warning,
+                        LEGACY_PATH,
+                        ps,
+                        pe,
+                        format!("`{display}` exists only in ECE 2.13 and earlier: ECE 3.0 removed the /clusters API."),
+                        "On ECE 3.x use the /deployments/{deployment_id}/... equivalent (the deployment id, not the cluster id).",
+                        None,
+                    );
+                } else if t.platform == Some(Platform::Ess) && !av.ess {
+                    self.push(
+                        Severity::Error,
+                        NOT_ON_PLATFORM,
+                        ps,
+                        pe,
+                        format!("`{display}` is {}: Elastic Cloud answers 404.", av.describe()),
+                        "For Elasticsearch requests on Elastic Cloud, call the deployment's Elasticsearch endpoint directly (with an Elasticsearch API key).",
+                        None,
+                    );
+                }
+            }
+            PathMatch::WrongMethod {
+                template,
+                allowed,
+                availability,
+            } => {
+                let at = c.method.map_or(url.word.start, |m| m.start());
+                let len = c.method.map_or(0, |m| m.value().len());
+                let implicit = if explicit {
+                    String::new()
+                } else if method == "POST" {
+                    " (curl sends POST because the command has data and no -X)".into()
+                } else {
+                    format!(" (curl's default without -X is {method})")
+                };
+                let fix = match (c.method, allowed.as_slice()) {
+                    (Some(m), [one]) if m.word.value == m.value() && m.from == 0 => Some(Edit {
+                        start: m.word.start,
+                        end: m.word.end,
+                        replacement: one.clone(),
+                    }),
+                    _ => None,
+                };
+                self.push(
+                    Severity::Error,
+                    WRONG_METHOD,
+                    at,
+                    at + len,
+                    format!(
+                        "`/api/v1{template}` does not take {method}{implicit}; it takes {} ({}).",
+                        allowed.join(", "),
+                        availability.describe()
+                    ),
+                    format!("Use -X {}.", allowed.first().map_or("GET", String::as_str)),
+                    fix,
+                );
+                if template.ends_with("/keystore") {
+                    t.body_kind = Some(DocumentKind::Keystore);
+                }
+            }
+            PathMatch::NotFound { nearest } => {
+                let (help, fix) = match &nearest {
+                    Some(s) => {
+                        let path = format!("/api/v1{}", s.path);
+                        let is_proxy = s.template.contains("/proxy/");
+                        if is_proxy {
+                            t.suggested_proxy = true;
+                            t.elasticsearch = true;
+                            if let Some((_, es)) = s.path.split_once("/proxy/") {
+                                self.es_path(&mut t, method, &format!("/{es}"), c, url, true);
+                            }
+                        }
+                        (
+                            format!(
+                                "{} Use `{} {path}` ({}).",
+                                capitalise(&s.reason),
+                                if s.methods.iter().any(|m| m == method) {
+                                    method.to_string()
+                                } else {
+                                    s.methods.join("/")
+                                },
+                                s.availability.describe()
+                            ),
+                            path_verbatim.then_some(Edit {
+                                start: ps,
+                                end: pe,
+                                replacement: path,
+                            }),
+                        )
+                    }
+                    None => (
+                        "Check the path against the API reference (https://www.elastic.co/docs/api/doc/cloud-enterprise).".to_string(),
+                        None,
+                    ),
+                };
+                self.push(
+                    Severity::Error,
+                    UNKNOWN_PATH,
+                    ps,
+                    pe,
+                    format!("`{display}` is not a path of any ECE or Elastic Cloud API version: the request fails with 404."),
+                    help,
+                    fix,
+                );
+            }
+        }
+        t
+    }
+
+    /// What an Elasticsearch path needs (through the proxy or directly).
+    fn es_path(
+        &mut self,
+        t: &mut Target,
+        method: &str,
+        path: &str,
+        c: &Curl<'_>,
+        url: Arg<'_>,
+        explicit: bool,
+    ) {
+        let _ = explicit;
+        let (wants, body) = match api::classify_es_path(path) {
+            EsApi::SnapshotRepository { name } => {
+                if matches!(method, "PUT" | "POST") {
+                    t.body_kind = Some(DocumentKind::Repository);
+                    t.body_required = true;
+                    t.repository_name = Some(name).filter(|n| !n.contains('$'));
+                }
+                (None, false)
+            }
+            EsApi::SnapshotRepositoryVerify { .. } => (Some("POST"), false),
+            EsApi::ReloadSecureSettings { .. } => (Some("POST"), false),
+            _ => (None, false),
+        };
+        let _ = body;
+        if let Some(wants) = wants {
+            if method != wants {
+                let at = c.method.map_or(url.word.start, |m| m.start());
+                self.push(
+                    Severity::Error,
+                    WRONG_METHOD,
+                    at,
+                    at + c.method.map_or(0, |m| m.value().len()),
+                    format!(
+                        "Elasticsearch's `{}` takes {wants}, not {method}.",
+                        path.trim_start_matches('/')
+                    ),
+                    format!("Use -X {wants}."),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Validates a body as `kind`, placing the findings in the input.
+    fn check_body(&mut self, body: &str, source: Source<'_>, kind: DocumentKind, t: &Target) {
+        let mut opts = self.opts.clone();
+        if t.platform.is_some() {
+            opts.platform = t.platform;
+        }
+        opts.platform_repository |= t.platform_repository;
+        if t.repository_name.is_some() {
+            opts.repository_name = t.repository_name.clone();
+        }
+        let mut findings = if t.login {
+            self.login_body(body)
+        } else {
+            validate::validate_json(body, kind, &opts)
+        };
+        for f in &mut findings {
+            let (s, e) = (f.location.start, f.location.end);
+            let (is, ie) = (source.input(s), source.input(e));
+            f.location = self
+                .index
+                .location(self.text, is, ie.max(is), &f.location.pointer);
+            if let Some(edit) = f.fix.take() {
+                if source.verbatim(self.text, body, edit.start, edit.end, &edit.replacement) {
+                    f.fix = Some(Edit {
+                        start: source.input(edit.start),
+                        end: source.input(edit.end),
+                        replacement: edit.replacement,
+                    });
+                }
+            }
+        }
+        self.out.extend(findings);
+    }
+
+    /// A login body: JSON, with a username and password that are not the
+    /// docs' placeholders.
+    fn login_body(&self, body: &str) -> Vec<Finding> {
+        let doc = json::parse(body);
+        let mut out = doc.findings.clone();
+        let Some(obj) = doc.root.as_ref().and_then(|r| r.as_object()) else {
+            return out;
+        };
+        for p in &obj.properties {
+            let name = p.name.as_str();
+            if name != "username" && name != "password" {
+                continue;
+            }
+            if let json::ast::Value::StringLit(s) = &p.value {
+                let v = s.value.as_ref();
+                if is_placeholder(v) {
+                    let range = jsonc_range(&p.value);
+                    out.push(doc.finding(
+                        Severity::Warning,
+                        PLACEHOLDER_VALUE,
+                        range,
+                        &json::pointer("", name),
+                        format!("The {name} is `{}`, a placeholder from the docs: the login fails with 401.", short(v)),
+                        if name == "password" {
+                            "Put the real password there, in a file read with --data-binary @login.json or a heredoc in a script: typed on the command line it lands in the shell history.".to_string()
+                        } else {
+                            "Put the real user name there.".to_string()
+                        },
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn check_authorization(&mut self, h: &Arg<'_>, value: &str, t: &Target) {
+        let mut parts = value.splitn(2, ' ');
+        let scheme = parts.next().unwrap_or("");
+        let credential = parts.next().unwrap_or("").trim();
+        if credential.is_empty() || credential.contains('$') || h.word.has_substitution {
+            return;
+        }
+        let var = if scheme.eq_ignore_ascii_case("bearer") {
+            if t.elasticsearch && !t.proxy {
+                api::request::VAR_ELASTIC_TOKEN
+            } else {
+                api::request::VAR_ECE_TOKEN
+            }
+        } else {
+            api_key_variable(t)
+        };
+        let fix = Some(Edit {
+            start: h.word.start,
+            end: h.word.end,
+            replacement: format!("\"Authorization: {scheme} ${var}\""),
+        });
+        let Some(at) = h.value().find(credential) else {
+            return;
+        };
+        let (cs, ce) = (h.input(at), h.input(at + credential.len()));
+        if is_placeholder(credential) && credential.contains('_') {
+            self.push(
+                Severity::Error,
+                BARE_PLACEHOLDER,
+                cs,
+                ce,
+                format!("`{credential}` in the Authorization header has no `$`: curl sends the name itself and the API answers 401."),
+                format!("Write ${var} (in double quotes) so the shell puts the key in."),
+                fix,
+            );
+            return;
+        }
+        let shown: String = credential.chars().take(4).collect();
+        self.push(
+            Severity::Warning,
+            LITERAL_CREDENTIAL,
+            cs,
+            ce,
+            format!("The Authorization header holds the credential itself (`{shown}…`): it stays in the shell history and in any doc or ticket the command is pasted into."),
+            format!("Keep it in a variable: export {var}=... once, then -H \"Authorization: {scheme} ${var}\"."),
+            fix,
+        );
+    }
+
+    fn check_user(&mut self, u: Arg<'_>) {
+        let v = u.value();
+        let Some((_, password)) = v.split_once(':') else {
+            return;
+        };
+        if password.is_empty() || password.contains('$') || u.word.has_substitution {
+            return;
+        }
+        self.push(
+            Severity::Warning,
+            LITERAL_CREDENTIAL,
+            u.start(),
+            u.input(v.len()),
+            "-u holds the password itself: it stays in the shell history and shows in the process list.",
+            "Give only the user name (-u admin: curl asks for the password), or use an API key in a variable: -H \"Authorization: ApiKey $ECE_API_KEY\".",
+            None,
+        );
+    }
+
+    /// `$VAR` inside single quotes in a URL or header is sent as written.
+    fn check_single_quoted_vars(&mut self, w: &Word) {
+        for v in w.vars.iter().filter(|v| v.quoting == Quoting::Single) {
+            self.push(
+                Severity::Error,
+                VARIABLE_NOT_EXPANDED,
+                v.start,
+                v.end,
+                format!("`${}` is inside single quotes, so bash does not expand it: curl sends the characters `${}`.", v.name, v.name),
+                "Use double quotes around this word.",
+                None,
+            );
+        }
+    }
+
+    /// `DEPLOYMENT_ID`, `ELASTICSEARCH_CLUSTER_ID` without `$` in the URL.
+    fn check_bare_placeholders(&mut self, url: Arg<'_>) {
+        let value = url.value();
+        let single = url.word.raw(self.text).starts_with('\'');
+        let bytes = value.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let boundary =
+                i == 0 || matches!(bytes[i - 1], b'/' | b':' | b'@' | b'=' | b'&' | b'?');
+            if boundary && bytes[i].is_ascii_uppercase() {
+                let end = value[i..]
+                    .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                    .map_or(value.len(), |e| i + e);
+                let seg = &value[i..end];
+                let at_boundary =
+                    end == value.len() || matches!(bytes[end], b'/' | b':' | b'?' | b'&' | b'#');
+                let known = KNOWN_VARIABLES.contains(&seg);
+                if at_boundary && (known || (seg.contains('_') && seg.len() >= 5)) {
+                    let start = url.input(i);
+                    let fix = (!single && self.text.get(start..start + seg.len()) == Some(seg))
+                        .then(|| Edit {
+                            start,
+                            end: start,
+                            replacement: "$".into(),
+                        });
+                    self.push(
+                        Severity::Error,
+                        BARE_PLACEHOLDER,
+                        start,
+                        start + seg.len(),
+                        format!("`{seg}` in the URL has no `$`: curl sends the name itself, and the API answers 404 for it."),
+                        format!("Write ${seg} (and set it first: export {seg}=...), or put the value there."),
+                        fix,
+                    );
+                }
+                i = end.max(i + 1);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn record_vars(&mut self, w: &Word) {
+        for v in w.vars.iter().filter(|v| v.expands()) {
+            self.record_var(&v.name, v.start, v.braced);
+        }
+    }
+
+    fn record_var(&mut self, name: &str, start: usize, braced: bool) {
+        let s = start + 1 + usize::from(braced);
+        if self.text.get(s..s + name.len()) == Some(name) {
+            self.vars.push(VarUse {
+                name: name.to_string(),
+                start: s,
+                end: s + name.len(),
+            });
+        }
+    }
+
+    /// Variables whose name is one edit or two away from a known variable or
+    /// one used more often in the paste, and set nowhere in it.
+    fn check_variables(&mut self) {
+        let assigned = assigned_variables(self.text);
+        let is_known = |n: &str| {
+            KNOWN_VARIABLES.contains(&n)
+                || SHELL_VARIABLES.contains(&n)
+                || assigned.iter().any(|a| a == n)
+        };
+        let count = |n: &str| self.vars.iter().filter(|v| v.name == n).count();
+        let mut names: Vec<&str> = self.vars.iter().map(|v| v.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut candidates: Vec<String> = KNOWN_VARIABLES.iter().map(|s| s.to_string()).collect();
+        candidates.extend(assigned.iter().cloned());
+        let mut found = Vec::new();
+        for name in &names {
+            if is_known(name) || name.len() < 4 {
+                continue;
+            }
+            let mut best: Option<(usize, String)> = None;
+            let others = candidates
+                .iter()
+                .map(String::as_str)
+                .chain(names.iter().copied().filter(|o| count(o) > count(name)));
+            for other in others {
+                if other == *name || (ends_digit(other) && ends_digit(name)) {
+                    continue;
+                }
+                let d = strsim::damerau_levenshtein(name, other);
+                let limit = if name.len() <= 6 { 1 } else { 2 };
+                if d <= limit && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                    best = Some((d, other.to_string()));
+                }
+            }
+            if let Some((_, other)) = best {
+                found.push((name.to_string(), other));
+            }
+        }
+        for (name, other) in found {
+            let uses: Vec<(usize, usize)> = self
+                .vars
+                .iter()
+                .filter(|v| v.name == name)
+                .map(|v| (v.start, v.end))
+                .collect();
+            for (start, end) in uses {
+                self.push(
+                    Severity::Error,
+                    MISSPELT_VARIABLE,
+                    start,
+                    end,
+                    format!("`${name}` is set nowhere in the paste and looks like a misspelling of `${other}`: unset, it expands to an empty string and the request goes to the wrong place."),
+                    format!("Write ${other}."),
+                    Some(Edit {
+                        start,
+                        end,
+                        replacement: other.clone(),
+                    }),
+                );
+            }
+        }
+    }
+
+    /// JSON blocks that start a line outside any command: validated as the
+    /// kind they look like.
+    fn check_blocks(&mut self) {
+        let text = self.text;
+        let mut at = 0;
+        while let Some(start) = next_block_start(text, at) {
+            let end = json_block_end(text, start);
+            at = end.max(start + 1);
+            if self
+                .claimed
+                .iter()
+                .any(|&(s, e)| start >= s && start < e.max(s + 1))
+            {
+                continue;
+            }
+            self.claimed.push((start, end));
+            let block = strip_callouts(&text[start..end]);
+            // Only documents ecekit knows: not a response example, not
+            // `{{templating}}` prose.
+            let Some(kind) = validate::known_kind(&block) else {
+                continue;
+            };
+            self.check_body(&block, Source::Block(start), kind, &Target::default());
+        }
+    }
+}
+
+fn jsonc_range(value: &json::ast::Value<'_>) -> json::Range {
+    use jsonc_parser::common::Ranged;
+    value.range()
+}
+
+fn ends_digit(s: &str) -> bool {
+    s.ends_with(|c: char| c.is_ascii_digit())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => {
+            f.to_uppercase().chain(c).collect::<String>() + if s.ends_with('.') { "" } else { "." }
+        }
+        None => String::new(),
+    }
+}
+
+/// At most 40 characters of `s`, for messages.
+fn short(s: &str) -> String {
+    if s.chars().count() > 40 {
+        s.chars().take(40).collect::<String>() + "…"
+    } else {
+        s.to_string()
+    }
+}
+
+/// `USER`, `PASSWORD`, `YOUR_API_KEY`, `<key>`: a docs placeholder.
+fn is_placeholder(s: &str) -> bool {
+    (s.len() >= 4
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        && s.chars().any(|c| c.is_ascii_uppercase()))
+        || (s.starts_with('<') && s.ends_with('>'))
+}
+
+fn api_key_variable(t: &Target) -> &'static str {
+    if t.platform == Some(Platform::Ess) {
+        api::request::VAR_EC_API_KEY
+    } else if t.elasticsearch && !t.proxy && !t.suggested_proxy {
+        api::request::VAR_ELASTIC_API_KEY
+    } else {
+        api::request::VAR_ECE_API_KEY
+    }
+}
+
+/// `DEPLOYMENT_ID` for `{deployment_id}` / `<deployment-id>`.
+fn placeholder_variable(seg: &str) -> String {
+    seg.trim_matches(['{', '}', '<', '>'])
+        .to_ascii_uppercase()
+        .replace('-', "_")
+}
+
+/// Names assigned in the paste: `NAME=...`, `export NAME=...`, `read NAME`.
+fn assigned_variables(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut line = line.trim_start().trim_start_matches("$ ");
+        for prefix in ["export ", "declare -x ", "local ", "readonly "] {
+            if let Some(r) = line.strip_prefix(prefix) {
+                line = r.trim_start();
+            }
+        }
+        if let Some(r) = line.strip_prefix("read ") {
+            out.extend(
+                r.split_whitespace()
+                    .filter(|w| !w.starts_with('-') && is_name(w))
+                    .map(str::to_string),
+            );
+            continue;
+        }
+        let end = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(line.len());
+        if end > 0 && line[end..].starts_with('=') && is_name(&line[..end]) {
+            out.push(line[..end].to_string());
+        }
+    }
+    out
+}
+
+fn is_name(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(f) if f.is_ascii_alphabetic() || f == '_')
+        && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The offset of the next line at or after `from` whose first non-blank
+/// character is `{`, skipping only blank lines when `from` ends a command.
+fn next_block_start(text: &str, from: usize) -> Option<usize> {
+    let mut i = from.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    // Find line starts at or after `from`.
+    let mut line_start = if i == 0 || text.as_bytes()[i - 1] == b'\n' {
+        i
+    } else {
+        text[i..].find('\n').map(|n| i + n + 1)?
+    };
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |n| line_start + n);
+        let line = &text[line_start..line_end];
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('{') {
+            return Some(line_start + (line.len() - trimmed.len()));
+        }
+        line_start = line_end + 1;
+    }
+    None
+}
+
+/// The end of the `{ ... }` block starting at `start`, matched by counting
+/// braces outside strings (the end of the text when unbalanced).
+fn json_block_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (j, &b) in bytes.iter().enumerate().skip(start) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                b'\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// The block with doc callout markers (`<1>` at the end of a line, shown
+/// as bubbles on the rendered page) blanked out, offsets unchanged.
+fn strip_callouts(block: &str) -> String {
+    let mut out = String::with_capacity(block.len());
+    for (n, line) in block.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let t = line.trim_end();
+        let cut = t.rfind('<').filter(|&i| {
+            let inner = &t[i + 1..];
+            inner.len() >= 2
+                && inner.ends_with('>')
+                && inner[..inner.len() - 1].chars().all(|c| c.is_ascii_digit())
+                && t[..i].trim_end().ends_with([',', '{', '[', '"', '}', ']'])
+        });
+        match cut {
+            Some(i) => {
+                out.push_str(&line[..i]);
+                out.push_str(&" ".repeat(line.len() - i));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}

@@ -1,10 +1,10 @@
 //! The one entry point every face calls: detect what a pasted text is, run
 //! its validator, and return the findings sorted by position.
 
-use crate::finding::{self, Finding, LineIndex};
+use crate::finding::{self, Finding};
 use crate::json::{self, ast};
 use crate::model::{DocumentKind, ValidateOptions};
-use crate::{keystore, policy, repository};
+use crate::{curl, keystore, policy, repository};
 use serde::Serialize;
 
 /// What `validate` found.
@@ -42,6 +42,14 @@ fn looks_like_curl(text: &str) -> bool {
     })
 }
 
+/// A doc snippet: prose (or a code fence) first, then JSON blocks that
+/// start a line. Checked like a curl paste: each block as its own kind.
+fn looks_like_snippet(text: &str) -> bool {
+    let first = text.trim_start().chars().next();
+    !matches!(first, Some('{') | Some('[') | None)
+        && text.lines().any(|l| l.trim_start().starts_with('{'))
+}
+
 fn kind_of_root(root: &ast::Value<'_>) -> Option<DocumentKind> {
     let object = root.as_object()?;
     let has = |key: &str| object.properties.iter().any(|p| p.name.as_str() == key);
@@ -50,6 +58,33 @@ fn kind_of_root(root: &ast::Value<'_>) -> Option<DocumentKind> {
     } else if has("Statement") || has("Version") {
         Some(DocumentKind::Policy)
     } else if REPOSITORY_KEYS.iter().any(|k| has(k)) {
+        Some(DocumentKind::Repository)
+    } else {
+        None
+    }
+}
+
+/// The kind of a JSON document (parseable or not) when it is one ecekit
+/// checks: by its top-level keys, else by the words each kind must hold.
+pub(crate) fn known_kind(text: &str) -> Option<DocumentKind> {
+    let after = text.trim_start().strip_prefix('{')?.trim_start();
+    if !(after.starts_with('"') || after.starts_with('}')) {
+        return None;
+    }
+    let doc = json::parse(text);
+    if let Some(root) = &doc.root {
+        if doc.is_strictly_valid() || kind_of_root(root).is_some() {
+            return kind_of_root(root);
+        }
+    }
+    if text.contains("\"Statement\"") {
+        Some(DocumentKind::Policy)
+    } else if text.contains("\"secrets\"") {
+        Some(DocumentKind::Keystore)
+    } else if REPOSITORY_KEYS
+        .iter()
+        .any(|k| text.contains(&format!("\"{k}\"")))
+    {
         Some(DocumentKind::Repository)
     } else {
         None
@@ -65,6 +100,9 @@ pub fn detect(text: &str) -> DocumentKind {
     let doc = json::parse(text);
     if let Some(kind) = doc.root.as_ref().and_then(kind_of_root) {
         return kind;
+    }
+    if looks_like_snippet(text) {
+        return DocumentKind::Curl;
     }
     // Unparseable: fall back on the words a document of each kind must hold.
     if text.contains("\"Statement\"") {
@@ -86,7 +124,7 @@ pub fn validate(text: &str, kind: Option<DocumentKind>, opts: &ValidateOptions) 
     let detected = kind.is_none();
     let kind = kind.unwrap_or_else(|| detect(text));
     let mut findings = match kind {
-        DocumentKind::Curl => curl_bodies(text, opts),
+        DocumentKind::Curl => curl::validate(text, opts),
         json_kind => validate_json(text, json_kind, opts),
     };
     finding::sort(&mut findings);
@@ -97,7 +135,13 @@ pub fn validate(text: &str, kind: Option<DocumentKind>, opts: &ValidateOptions) 
     }
 }
 
-fn validate_json(text: &str, kind: DocumentKind, opts: &ValidateOptions) -> Vec<Finding> {
+/// Parses `text` as JSON and runs the validator of `kind` (a curl kind is
+/// checked as a repository body).
+pub(crate) fn validate_json(
+    text: &str,
+    kind: DocumentKind,
+    opts: &ValidateOptions,
+) -> Vec<Finding> {
     let doc = json::parse(text);
     let mut findings = doc.findings.clone();
     if doc.root.is_some() {
@@ -108,77 +152,6 @@ fn validate_json(text: &str, kind: DocumentKind, opts: &ValidateOptions) -> Vec<
         });
     }
     findings
-}
-
-/// The JSON bodies inside a pasted command or snippet: each block that
-/// starts with `{` at the start of a line runs to its matching `}` and is
-/// validated as its own kind, with findings placed in the original text.
-fn curl_bodies(text: &str, opts: &ValidateOptions) -> Vec<Finding> {
-    let index = LineIndex::new(text);
-    let mut findings = Vec::new();
-    let mut at = 0;
-    while let Some((start, end)) = next_json_block(text, at) {
-        let body = &text[start..end];
-        let kind = detect(body);
-        let kind = if kind == DocumentKind::Curl {
-            DocumentKind::Keystore
-        } else {
-            kind
-        };
-        for mut f in validate_json(body, kind, opts) {
-            f.location = index.location(
-                text,
-                f.location.start + start,
-                f.location.end + start,
-                &f.location.pointer,
-            );
-            if let Some(edit) = f.fix.as_mut() {
-                edit.start += start;
-                edit.end += start;
-            }
-            findings.push(f);
-        }
-        at = end;
-    }
-    findings
-}
-
-/// The byte range of the next `{ ... }` block that opens a line at or after
-/// `from`, matched by counting braces outside strings.
-fn next_json_block(text: &str, from: usize) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    while i < bytes.len() {
-        let line_start = i == 0 || bytes[i - 1] == b'\n';
-        if bytes[i] == b'{' && line_start {
-            let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-            for (j, &b) in bytes.iter().enumerate().skip(i) {
-                if in_string {
-                    match b {
-                        _ if escaped => escaped = false,
-                        b'\\' => escaped = true,
-                        b'"' => in_string = false,
-                        _ => {}
-                    }
-                    continue;
-                }
-                match b {
-                    b'"' => in_string = true,
-                    b'{' => depth += 1,
-                    b'}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some((i, j + 1));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            return Some((i, bytes.len()));
-        }
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]
@@ -224,12 +197,5 @@ mod tests {
             .find(|f| f.code == json::MISSING_COMMA)
             .expect("the missing comma is found");
         assert_eq!(comma.location.line, 4);
-    }
-
-    #[test]
-    fn block_matching_ignores_braces_in_strings() {
-        let text = "x\n{\"a\": \"}{\"}\ny";
-        let (s, e) = next_json_block(text, 0).unwrap();
-        assert_eq!(&text[s..e], "{\"a\": \"}{\"}");
     }
 }
