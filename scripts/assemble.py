@@ -124,6 +124,9 @@ def build_extension(js: bytes, wasm: bytes, css: bytes) -> None:
                     z.write(path, path.relative_to(ext).as_posix())
 
 
+BUDGET_KB = 400
+
+
 def size_report(web: dict, js: bytes, wasm: bytes, css: bytes) -> None:
     rows = [("index.html", web["html"]), ("JS", js), ("wasm", wasm), ("CSS", css)]
     report = {}
@@ -141,10 +144,14 @@ def size_report(web: dict, js: bytes, wasm: bytes, css: bytes) -> None:
     print(f"  dist/ecekit.html (single file): {single:,} bytes raw, "
           f"{len(gzip.compress((DIST / 'ecekit.html').read_bytes(), 9)):,} gzip")
     report["total"] = {"raw": total_raw, "gzip": total_gz}
-    report["budget_gzip"] = 250 * 1024
+    # 400 KB (was 250 KB): sending from the Connection area links engine parts
+    # the other areas had not used yet (API table, request builder, response
+    # parsers, settings catalog, Web Crypto vault): about +170 KB gzip. The
+    # Keystore/Repository/Validate areas use the same parts.
+    report["budget_gzip"] = BUDGET_KB * 1024
     write(DIST / "size-report.json", json.dumps(report, indent=2) + "\n")
     if total_gz > report["budget_gzip"]:
-        sys.exit(f"assemble: the page is {total_gz:,} gzip bytes, over the 250 KB budget")
+        sys.exit(f"assemble: the page is {total_gz:,} gzip bytes, over the {BUDGET_KB} KB budget")
 
 
 def main() -> None:

@@ -844,7 +844,14 @@ pub fn explain_fetch_failure(coordinator: &Coordinator, f: &FetchFailure) -> Sen
         " A write may still have been applied: list the keystore (or GET the repository) before sending it again.".to_string()
     };
     if let Some(ms) = f.timed_out_after_ms {
-        let secs = f64::from(ms) / 1000.0;
+        // Integer formatting only (no float formatting code in the wasm).
+        let secs = if ms % 1000 == 0 {
+            format!("{}", ms / 1000)
+        } else {
+            format!("{}.{:03}", ms / 1000, ms % 1000)
+                .trim_end_matches('0')
+                .to_string()
+        };
         return SendError::new(
             SendErrorKind::Timeout,
             format!("No answer from {origin} within {secs} s."),
@@ -1218,6 +1225,8 @@ mod tests {
         let t = explain_fetch_failure(&c, &failure(true, None, Some(15000), "PATCH"));
         assert_eq!(t.kind, SendErrorKind::Timeout);
         assert!(t.title.contains("15 s") && t.detail.contains("may still have been applied"));
+        let t = explain_fetch_failure(&c, &failure(true, None, Some(2500), "GET"));
+        assert!(t.title.contains("within 2.5 s"), "{}", t.title);
         let cors = explain_fetch_failure(
             &c,
             &failure(false, Some("http://127.0.0.1:8080"), None, "GET"),
