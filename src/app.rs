@@ -3,6 +3,7 @@
 
 use crate::browser;
 use crate::components::nav::Nav;
+use crate::connection::session::{Session, SessionAction};
 use crate::pages;
 use crate::route::Area;
 use crate::state::{Action, Draft, Secrets, STORAGE_KEY};
@@ -15,6 +16,8 @@ use yew::prelude::*;
 pub struct AppContext {
     pub draft: UseReducerHandle<Draft>,
     pub secrets: UseStateHandle<Secrets>,
+    /// The connection session (credential, deployments, results): memory only.
+    pub session: UseReducerHandle<Session>,
 }
 
 impl AppContext {
@@ -39,6 +42,7 @@ pub fn app() -> Html {
     let area = use_state(current_area);
     let draft = use_reducer(initial_draft);
     let secrets = use_state(Secrets::default);
+    let session = use_reducer(Session::default);
     let share_status = use_state(String::new);
     {
         let area = area.clone();
@@ -55,10 +59,11 @@ pub fn app() -> Html {
     });
 
     let on_reset = {
-        let (draft, secrets) = (draft.clone(), secrets.clone());
+        let (draft, secrets, session) = (draft.clone(), secrets.clone(), session.clone());
         Callback::from(move |_| {
             draft.dispatch(Action::Reset);
             secrets.set(Secrets::default());
+            session.dispatch(SessionAction::Lock);
             browser::storage::remove(STORAGE_KEY);
         })
     };
@@ -83,7 +88,11 @@ pub fn app() -> Html {
         })
     };
 
-    let context = AppContext { draft, secrets };
+    let context = AppContext {
+        draft,
+        secrets,
+        session,
+    };
     let page = match *area {
         Area::Guided => html! { <pages::guided::GuidedPage /> },
         Area::Keystore => html! { <pages::keystore::KeystorePage /> },

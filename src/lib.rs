@@ -5,6 +5,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod connection;
 pub mod outputs;
 pub mod pages;
 pub mod route;

@@ -5,8 +5,11 @@
 //! - [`request`]: the requests of each [`Operation`] for each [`Target`];
 //! - [`response`]: reading the answers (errors, keystore keys, deployments,
 //!   login tokens, `_verify`, reload, the API key's expiry);
+//! - [`connection`]: sending from a browser (profile, diff, retries,
+//!   failed-fetch explanations, Cloud UI addresses);
 //! - [`time`]: timestamps, with "now" always passed in.
 
+pub mod connection;
 pub mod request;
 pub mod response;
 pub mod table;
