@@ -256,11 +256,18 @@ fn starts_curl_command(line: &str) -> bool {
     if is_curl(first) {
         return true;
     }
-    if !LEADING_COMMANDS.contains(&first) {
-        return false;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // `cd x && curl ...`, `cat f | curl ...`: curl right after an operator.
+    if words
+        .windows(2)
+        .any(|w| (matches!(w[0], "|" | "&&" | "||" | "|&") || w[0].ends_with(';')) && is_curl(w[1]))
+    {
+        return true;
     }
-    line.split(|c: char| c.is_whitespace() || matches!(c, '|' | '&' | ';' | '('))
-        .any(is_curl)
+    LEADING_COMMANDS.contains(&first)
+        && line
+            .split(|c: char| c.is_whitespace() || matches!(c, '|' | '&' | ';' | '('))
+            .any(is_curl)
 }
 
 impl<'t> Checker<'t, '_> {
@@ -1527,4 +1534,247 @@ fn strip_callouts(block: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Vec<Finding> {
+        let mut f = validate(text, &ValidateOptions::default());
+        crate::finding::sort(&mut f);
+        f
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    fn find<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
+        findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {findings:#?}"))
+    }
+
+    /// Applies one edit to `text`.
+    fn apply(text: &str, edit: &Edit) -> String {
+        format!(
+            "{}{}{}",
+            &text[..edit.start],
+            edit.replacement,
+            &text[edit.end..]
+        )
+    }
+
+    const ECE: &str = "https://$COORDINATOR_HOST:12443/api/v1";
+
+    #[test]
+    fn a_clean_keystore_command_has_no_findings() {
+        let text = format!(
+            "curl -sS --fail-with-body -X PATCH \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n  \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" \\\n  --data-binary @- <<'EOF'\n{{\"secrets\": {{\"s3.client.default.access_key\": {{\"value\": \"AKIAZ7Q3M5N2P4R6T8V1\"}}, \"s3.client.default.secret_key\": {{\"value\": \"q9TxLm3vR8pK2sW5yZ1aB4cD7eF0gH6jN8uQ2wE4\"}}}}}}\nEOF\n"
+        );
+        assert_eq!(check(&text), Vec::<Finding>::new());
+    }
+
+    #[test]
+    fn heredoc_body_findings_are_placed_in_the_input() {
+        let text = format!(
+            "curl -X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" --data-binary @- <<'EOF'\n{{\"secrets\": {{\n  \"s3.client.default.access_key\": {{\"value\": \"AKIAZ7Q3M5N2P4R6T8V1\"}}\n  \"s3.client.default.secret_key\": {{\"value\": \"q9TxLm3vR8pK2sW5yZ1aB4cD7eF0gH6jN8uQ2wE4\"}}}}}}\nEOF\n"
+        );
+        let f = check(&text);
+        let comma = find(&f, json::MISSING_COMMA);
+        assert_eq!(comma.location.line, 3, "{f:#?}");
+        // Just after the value that needs the comma.
+        assert_eq!(&text[comma.location.start - 1..comma.location.start], "}");
+    }
+
+    #[test]
+    fn inline_body_in_single_quotes_is_checked_at_its_position() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'X-Management-Request: true' -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/my-repo\" -d '{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"my-bucket\", \"clinet\": \"default\"}}}}'"
+        );
+        let f = check(&text);
+        let unknown = find(&f, crate::repository::UNKNOWN_SETTING);
+        assert_eq!(
+            &text[unknown.location.start..unknown.location.end],
+            "\"clinet\""
+        );
+    }
+
+    #[test]
+    fn proxy_calls_need_the_management_header_and_json_content_type() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/my-repo\" -d '{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"my-bucket\", \"client\": \"default\"}}}}'"
+        );
+        let f = check(&text);
+        let header = find(&f, MISSING_MANAGEMENT_HEADER);
+        assert_eq!(header.severity, Severity::Error);
+        let ct = find(&f, MISSING_CONTENT_TYPE);
+        assert_eq!(ct.severity, Severity::Error);
+        // Both fixes applied: clean.
+        let fixed = apply(&text, ct.fix.as_ref().unwrap());
+        let f2 = check(&fixed);
+        let fixed = apply(
+            &fixed,
+            find(&f2, MISSING_MANAGEMENT_HEADER).fix.as_ref().unwrap(),
+        );
+        assert_eq!(check(&fixed), Vec::<Finding>::new(), "{fixed}");
+    }
+
+    #[test]
+    fn the_old_clusters_snapshot_path_gets_the_proxy_path() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json' \"{ECE}/clusters/elasticsearch/$CLUSTER_ID/_snapshot/s3-repo\" -d '{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"b-1\", \"client\": \"default\"}}}}'"
+        );
+        let f = check(&text);
+        let path = find(&f, UNKNOWN_PATH);
+        assert_eq!(path.severity, Severity::Error);
+        assert!(path.help.contains(
+            "/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/s3-repo"
+        ));
+        let fixed = apply(&text, path.fix.as_ref().unwrap());
+        assert!(fixed.contains("/proxy/_snapshot/s3-repo\""), "{fixed}");
+        assert!(codes(&f).contains(&MISSING_MANAGEMENT_HEADER));
+        let f = check(&fixed);
+        assert_eq!(codes(&f), vec![MISSING_MANAGEMENT_HEADER], "{f:#?}");
+    }
+
+    #[test]
+    fn wrong_method_explicit_and_implicit() {
+        let url = format!("\"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\"");
+        let auth = "-H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json'";
+        let text = format!("curl -X PUT {auth} {url} -d '{{\"secrets\": {{}}}}'");
+        let f = check(&text);
+        let m = find(&f, WRONG_METHOD);
+        assert_eq!(&text[m.location.start..m.location.end], "PUT");
+        assert!(m.message.contains("PATCH"), "{}", m.message);
+        let text = format!("curl {auth} {url} -d '{{\"secrets\": {{}}}}'");
+        let f = check(&text);
+        assert!(find(&f, WRONG_METHOD).message.contains("no -X"));
+    }
+
+    #[test]
+    fn missing_body_on_a_put() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'X-Management-Request: true' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/r\""
+        );
+        let f = check(&text);
+        assert_eq!(codes(&f), vec![MISSING_BODY], "{f:#?}");
+    }
+
+    #[test]
+    fn json_after_a_trailing_backslash_is_not_sent() {
+        let text = format!(
+            "curl -X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" {ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore \\\n{{\n  \"secrets\": {{\"a.b\": {{}}}}\n}}\n"
+        );
+        let f = check(&text);
+        let ns = find(&f, BODY_NOT_SENT);
+        assert_eq!((ns.location.line, ns.location.column), (2, 1));
+        assert!(!codes(&f).contains(&MISSING_BODY));
+        assert!(!codes(&f).contains(&EXTRA_ARGUMENT));
+        let fixed = apply(&text, ns.fix.as_ref().unwrap());
+        let f = check(&fixed);
+        assert!(!codes(&f).contains(&BODY_NOT_SENT), "{fixed}\n{f:#?}");
+        assert!(
+            !codes(&f).contains(&MISSING_CONTENT_TYPE),
+            "{fixed}\n{f:#?}"
+        );
+    }
+
+    #[test]
+    fn misspelt_and_bare_variables() {
+        let text = "curl -H \"Authorization: ApiKey $ECE_API_KEY\" https://$COODINATOR_HOST:12443/api/v1/deployments/DEPLOYMENT_ID\n".to_string();
+        let f = check(&text);
+        let m = find(&f, MISSPELT_VARIABLE);
+        assert_eq!(&text[m.location.start..m.location.end], "COODINATOR_HOST");
+        assert_eq!(m.fix.as_ref().unwrap().replacement, "COORDINATOR_HOST");
+        let b = find(&f, BARE_PLACEHOLDER);
+        assert_eq!(&text[b.location.start..b.location.end], "DEPLOYMENT_ID");
+        let fixed = apply(&text, b.fix.as_ref().unwrap());
+        assert!(fixed.contains("/deployments/$DEPLOYMENT_ID"));
+        // Set in the paste: not a misspelling.
+        let text = format!("export COODINATOR_HOST=ece.example\n{text}");
+        assert!(!codes(&check(&text)).contains(&MISSPELT_VARIABLE));
+    }
+
+    #[test]
+    fn insecure_gets_cacert_and_a_literal_key_is_not_quoted_whole() {
+        let text = format!(
+            "curl -sSk -H 'Authorization: ApiKey c2VjcmV0a2V5dmFsdWU=' \"{ECE}/deployments\""
+        );
+        let f = check(&text);
+        let k = find(&f, INSECURE);
+        assert_eq!(&text[k.location.start..k.location.end], "k");
+        assert_eq!(
+            k.fix.as_ref().unwrap().replacement,
+            "-sS --cacert \"$ECE_CA_CERT\""
+        );
+        let lit = find(&f, LITERAL_CREDENTIAL);
+        assert!(lit.message.contains("c2Vj"));
+        assert!(!lit.message.contains("c2VjcmV0"), "{}", lit.message);
+        let fixed = apply(&text, lit.fix.as_ref().unwrap());
+        assert!(fixed.contains("\"Authorization: ApiKey $ECE_API_KEY\""));
+    }
+
+    #[test]
+    fn stdin_sources_pipes_and_curl_exe() {
+        let base = format!(
+            "-X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" --data-binary @-"
+        );
+        let f = check(&format!("curl {base}\n"));
+        assert_eq!(codes(&f), vec![STDIN_EMPTY]);
+        // A body piped from echo is checked.
+        let f = check(&format!("echo '{{\"secrets\": 1}}' | curl {base}\n"));
+        assert_eq!(
+            codes(&f),
+            vec![crate::keystore::SECRETS_NOT_OBJECT],
+            "{f:#?}"
+        );
+        // After && and as curl.exe.
+        let f = check(&format!("cd /tmp && curl.exe -k {base} <<< '{{}}'\n"));
+        assert!(codes(&f).contains(&INSECURE), "{f:#?}");
+    }
+
+    #[test]
+    fn doc_placeholders_in_the_url() {
+        let text = format!(
+            "curl -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/{{deployment_id}}\""
+        );
+        let f = check(&text);
+        let p = find(&f, TEMPLATE_PLACEHOLDER);
+        assert_eq!(&text[p.location.start..p.location.end], "{deployment_id}");
+        assert!(p.help.contains("$DEPLOYMENT_ID"));
+    }
+
+    #[test]
+    fn single_quoted_variables_do_not_expand() {
+        let text = format!("curl -H 'Authorization: ApiKey $ECE_API_KEY' \"{ECE}/deployments\"");
+        let f = check(&text);
+        assert_eq!(codes(&f), vec![VARIABLE_NOT_EXPANDED]);
+    }
+
+    #[test]
+    fn elasticsearch_endpoints_and_missing_prefix() {
+        let f = check("curl -X GET -H \"Authorization: ApiKey $ELASTIC_API_KEY\" \"$ELASTICSEARCH_URL/_snapshot/r/_verify\"");
+        assert_eq!(codes(&f), vec![WRONG_METHOD]);
+        let text = "curl -H \"Authorization: ApiKey $ECE_API_KEY\" \"https://$COORDINATOR_HOST:12443/deployments\"";
+        let f = check(text);
+        let p = find(&f, MISSING_API_PREFIX);
+        assert!(apply(text, p.fix.as_ref().unwrap()).contains(":12443/api/v1/deployments"));
+    }
+
+    #[test]
+    fn prose_and_response_examples_are_left_alone() {
+        let text = "{{ece}} API keys\n\nThe answer:\n\n{ \"token\": \"eyJ0eXa\" }\n";
+        assert_eq!(check(text), Vec::<Finding>::new());
+        let f = check("nothing here");
+        assert_eq!(codes(&f), vec![NO_COMMAND]);
+    }
+
+    #[test]
+    fn callouts_are_blanked_keeping_offsets() {
+        let s = strip_callouts("{\n  \"a\": 1,<1>\n  \"b\": \"<2>\"\n}");
+        assert_eq!(s, "{\n  \"a\": 1,   \n  \"b\": \"<2>\"\n}");
+    }
 }
