@@ -40,6 +40,7 @@ pub const BARE_PLACEHOLDER: &str = "CURL_BARE_PLACEHOLDER";
 pub const TEMPLATE_PLACEHOLDER: &str = "CURL_TEMPLATE_PLACEHOLDER";
 pub const VARIABLE_NOT_EXPANDED: &str = "CURL_VARIABLE_NOT_EXPANDED";
 pub const PLACEHOLDER_VALUE: &str = "CURL_PLACEHOLDER_VALUE";
+pub const DEPLOYMENT_ID_FORMAT: &str = "CURL_DEPLOYMENT_ID_FORMAT";
 
 /// The header the ECE proxy requires, and its value.
 pub const MANAGEMENT_HEADER: &str = "X-Management-Request";
@@ -225,6 +226,8 @@ impl Source<'_> {
 /// What kind of request the command is, once the URL is read.
 #[derive(Default)]
 struct Target {
+    /// An endpoint on this machine (`localhost`, `127.0.0.1`): maybe without security.
+    local: bool,
     /// The request goes to Elasticsearch (the ECE proxy or an ES endpoint).
     elasticsearch: bool,
     proxy: bool,
@@ -243,6 +246,19 @@ struct Target {
 fn is_curl(name: &str) -> bool {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     base == "curl" || base.eq_ignore_ascii_case("curl.exe")
+}
+
+/// False for prose that starts with the word curl ("curl is a tool ..."):
+/// no option and no argument that could be a URL.
+fn looks_like_a_command(cmd: &Command) -> bool {
+    cmd.words.len() == 1
+        || cmd.words[1..].iter().any(|w| {
+            let v = w.value.as_str();
+            v.starts_with('-')
+                || v.contains(['/', ':', '$'])
+                || w.quoted
+                || v.trim_end_matches(['.', ',']).contains('.')
+        })
 }
 
 fn first_word(line: &str) -> &str {
@@ -336,7 +352,7 @@ impl<'t> Checker<'t, '_> {
 
     fn check_script(&mut self, script: &Script) {
         for (i, cmd) in script.commands.iter().enumerate() {
-            if cmd.name().is_some_and(is_curl) {
+            if cmd.name().is_some_and(is_curl) && looks_like_a_command(cmd) {
                 self.commands += 1;
                 self.check_command(script, i, cmd);
             }
@@ -521,7 +537,7 @@ impl<'t> Checker<'t, '_> {
             self.check_authorization(h, value, &target);
         } else if c.user.is_none()
             && !target.login
-            && (target.api || target.elasticsearch)
+            && (target.api || target.proxy || (target.elasticsearch && !target.local))
             && !c.headers.iter().any(|h| h.value().contains('$'))
         {
             self.push(
@@ -665,7 +681,12 @@ impl<'t> Checker<'t, '_> {
                     at + c.method.map_or(0, |m| m.value().len()),
                     format!("This {method} request needs a JSON body, and the command sends none."),
                     format!(
-                        "Add -H 'Content-Type: {JSON_CONTENT_TYPE}' --data-binary @- <<'EOF', then the JSON, then a line EOF."
+                        "Add{} --data-binary @- <<'EOF', then the JSON, then a line EOF.",
+                        if header("Content-Type").is_some() {
+                            String::new()
+                        } else {
+                            format!(" -H 'Content-Type: {JSON_CONTENT_TYPE}'")
+                        }
                     ),
                     None,
                 );
@@ -827,7 +848,7 @@ impl<'t> Checker<'t, '_> {
                     TEMPLATE_PLACEHOLDER,
                     at,
                     at + seg.len(),
-                    format!("`{seg}` in the URL is a placeholder from the docs: curl sends it as written and the API answers 404."),
+                    format!("`{seg}` in the URL is a placeholder from the docs, not a value: the API answers 404 (and curl reads `{{...}}` as a URL glob)."),
                     format!("Replace it with the value, or a variable such as ${}.", placeholder_variable(seg)),
                     None,
                 );
@@ -840,6 +861,9 @@ impl<'t> Checker<'t, '_> {
             || host_lower.contains("ece");
         let ess =
             host_lower.contains("elastic-cloud.com") || host_lower.contains("cloud.elastic.co");
+        t.local = ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .any(|h| host_lower.starts_with(h));
         t.platform = if ess {
             Some(Platform::Ess)
         } else if parts.api_prefix || coordinator {
@@ -905,6 +929,9 @@ impl<'t> Checker<'t, '_> {
                     t.elasticsearch = proxy.es.is_some();
                     let es_path = proxy.path.clone();
                     self.es_path(&mut t, method, &format!("/{es_path}"), c, url, explicit);
+                }
+                if let Some(id) = found.param("deployment_id") {
+                    self.check_deployment_id(id, url);
                 }
                 let av = ep.availability;
                 if av.legacy_only() {
@@ -1015,6 +1042,31 @@ impl<'t> Checker<'t, '_> {
             }
         }
         t
+    }
+
+    /// A deployment id written as a value: ECE and Elastic Cloud ids are 32
+    /// hexadecimal characters (the Elasticsearch cluster id or the
+    /// deployment name do not work).
+    fn check_deployment_id(&mut self, id: &str, url: Arg<'_>) {
+        if id.contains('$') || api::table::is_dynamic_segment(id) || is_placeholder(id) {
+            return;
+        }
+        if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return;
+        }
+        let Some(at) = url.value().find(&format!("/deployments/{id}")) else {
+            return;
+        };
+        let start = url.input(at + "/deployments/".len());
+        self.push(
+            Severity::Warning,
+            DEPLOYMENT_ID_FORMAT,
+            start,
+            start + id.len(),
+            format!("`{}` does not look like a deployment id (32 hexadecimal characters): the API answers 404 for an Elasticsearch cluster id or a deployment name.", short(id)),
+            "Copy the deployment id from the deployment's page in the Cloud UI, or from GET /api/v1/deployments (`id`).",
+            None,
+        );
     }
 
     /// What an Elasticsearch path needs (through the proxy or directly).
@@ -1770,6 +1822,19 @@ mod tests {
         assert_eq!(check(text), Vec::<Finding>::new());
         let f = check("nothing here");
         assert_eq!(codes(&f), vec![NO_COMMAND]);
+    }
+
+    #[test]
+    fn prose_starting_with_curl_and_deployment_ids() {
+        assert_eq!(check("curl is a tool you need.\n"), Vec::<Finding>::new());
+        let text = format!(
+            "curl -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/my-cluster\""
+        );
+        let f = check(&text);
+        let id = find(&f, DEPLOYMENT_ID_FORMAT);
+        assert_eq!(&text[id.location.start..id.location.end], "my-cluster");
+        let text = text.replace("my-cluster", "0123456789abcdef0123456789abcdef");
+        assert_eq!(check(&text), Vec::<Finding>::new());
     }
 
     #[test]
