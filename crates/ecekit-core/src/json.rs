@@ -102,11 +102,10 @@ pub trait Collector<'a> {
         help: impl Into<String>,
         fix: Edit,
     ) {
-        let f = self
-            .doc()
-            .finding(severity, code, range, pointer, message, help)
-            .with_fix(fix);
-        self.findings_mut().push(f);
+        self.push(severity, code, range, pointer, message, help);
+        if let Some(f) = self.findings_mut().last_mut() {
+            f.fix = Some(fix);
+        }
     }
 }
 
