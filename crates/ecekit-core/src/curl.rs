@@ -646,15 +646,19 @@ impl<'t> Checker<'t, '_> {
             let fix_start = if continued {
                 self.text[..start].rfind('\\').unwrap_or(start)
             } else {
-                url.word.end
+                cmd.end
+            };
+            let after_blank = self.text[..fix_start].ends_with([' ', '\t']);
+            let options = format!("{content} --data-binary @- <<'EOF'");
+            let options = if after_blank {
+                options.trim_start()
+            } else {
+                options.as_str()
             };
             let fix = (fix_start <= start).then(|| Edit {
                 start: fix_start,
                 end,
-                replacement: format!(
-                    "{content} --data-binary @- <<'EOF'\n{}\nEOF",
-                    &self.text[start..end]
-                ),
+                replacement: format!("{options}\n{}\nEOF", &self.text[start..end]),
             });
             let fix = fix.filter(|_| !self.text[start..end].lines().any(|l| l == "EOF"));
             self.push(
@@ -1726,6 +1730,12 @@ mod tests {
         assert!(!codes(&f).contains(&MISSING_BODY));
         assert!(!codes(&f).contains(&EXTRA_ARGUMENT));
         let fixed = apply(&text, ns.fix.as_ref().unwrap());
+        assert!(
+            fixed.contains(
+                "/keystore -H 'Content-Type: application/json' --data-binary @- <<'EOF'\n{\n"
+            ),
+            "{fixed}"
+        );
         let f = check(&fixed);
         assert!(!codes(&f).contains(&BODY_NOT_SENT), "{fixed}\n{f:#?}");
         assert!(
