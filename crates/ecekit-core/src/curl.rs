@@ -41,6 +41,7 @@ pub const TEMPLATE_PLACEHOLDER: &str = "CURL_TEMPLATE_PLACEHOLDER";
 pub const VARIABLE_NOT_EXPANDED: &str = "CURL_VARIABLE_NOT_EXPANDED";
 pub const PLACEHOLDER_VALUE: &str = "CURL_PLACEHOLDER_VALUE";
 pub const DEPLOYMENT_ID_FORMAT: &str = "CURL_DEPLOYMENT_ID_FORMAT";
+pub const POWERSHELL: &str = "CURL_POWERSHELL";
 
 /// The header the ECE proxy requires, and its value.
 pub const MANAGEMENT_HEADER: &str = "X-Management-Request";
@@ -261,6 +262,12 @@ fn looks_like_a_command(cmd: &Command) -> bool {
         })
 }
 
+/// A PowerShell line: a backtick continuation or `$env:` variables.
+fn is_powershell(line: &str) -> bool {
+    let line = line.trim_end();
+    line.ends_with(" `") || line.contains("$env:") || line.contains("${env:")
+}
+
 fn first_word(line: &str) -> &str {
     line.split(|c: char| c.is_whitespace()).next().unwrap_or("")
 }
@@ -324,7 +331,27 @@ impl<'t> Checker<'t, '_> {
                     cs += 2;
                     rest = r;
                 }
-                if starts_curl_command(rest) {
+                if starts_curl_command(rest) && is_powershell(rest) {
+                    // PowerShell: backtick continuations, `$env:`.
+                    let mut end = line_end;
+                    while text[..end].trim_end_matches('\r').ends_with('`') && end < text.len() {
+                        end = text[end + 1..]
+                            .find('\n')
+                            .map_or(text.len(), |n| end + 1 + n);
+                    }
+                    self.claimed.push((cs, end));
+                    self.commands += 1;
+                    self.push(
+                        Severity::Suggestion,
+                        POWERSHELL,
+                        cs,
+                        line_end,
+                        "This curl command is written for PowerShell (backtick continuations, $env: variables); ecekit reads curl commands as bash does, so its URL, headers and options are not checked.",
+                        "To check it, paste the bash form of the command (ecekit curl ... --shell bash writes it).",
+                        None,
+                    );
+                    consumed = end;
+                } else if starts_curl_command(rest) {
                     let script = shell::parse_line(text, &self.index, cs, text.len());
                     let end = script.end.max(line_end);
                     self.claimed.push((cs, script.end));
@@ -1845,6 +1872,18 @@ mod tests {
         assert_eq!(&text[id.location.start..id.location.end], "my-cluster");
         let text = text.replace("my-cluster", "0123456789abcdef0123456789abcdef");
         assert_eq!(check(&text), Vec::<Finding>::new());
+    }
+
+    #[test]
+    fn powershell_is_named_not_misread_as_bash() {
+        let text = "@'\n{\"secrets\": {}}\n'@ | curl.exe -sS `\n  -X PATCH `\n  -H 'Content-Type: application/json' `\n  \"https://${env:COORDINATOR_HOST}:12443/api/v1/deployments\"\n";
+        let f = check(text);
+        assert_eq!(
+            codes(&f),
+            vec![crate::keystore::EMPTY, POWERSHELL],
+            "{f:#?}"
+        );
+        assert_eq!(f[1].location.line, 3);
     }
 
     #[test]
