@@ -539,8 +539,12 @@ impl<'t> Checker<'t, '_> {
                 None,
             );
         }
-        if pasted_block.is_none() && c.data.is_empty() && i + 1 == script.commands.len() {
-            if let Some(start) = next_block_start(self.text, script.end) {
+        if pasted_block.is_none()
+            && c.data.is_empty()
+            && i + 1 == script.commands.len()
+            && !matches!(method.as_str(), "GET" | "HEAD" | "DELETE")
+        {
+            if let Some(start) = block_right_after(self.text, script.end) {
                 pasted_block = Some((start, json_block_end(self.text, start), false));
             }
         }
@@ -1534,8 +1538,22 @@ fn is_name(s: &str) -> bool {
         && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// The start of a `{` block on the first non-blank line after `from` (the
+/// end of a command), if that line starts with `{`.
+fn block_right_after(text: &str, from: usize) -> Option<usize> {
+    let rest = text.get(from..)?;
+    let skipped = rest.len() - rest.trim_start().len();
+    let start = from + skipped;
+    // Only on a later line, at its start (after indentation).
+    let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+    (text[start..].starts_with('{')
+        && line_start >= from
+        && text[line_start..start].trim().is_empty())
+    .then_some(start)
+}
+
 /// The offset of the next line at or after `from` whose first non-blank
-/// character is `{`, skipping only blank lines when `from` ends a command.
+/// character is `{`.
 fn next_block_start(text: &str, from: usize) -> Option<usize> {
     let mut i = from.min(text.len());
     while !text.is_char_boundary(i) {
@@ -1884,6 +1902,25 @@ mod tests {
             "{f:#?}"
         );
         assert_eq!(f[1].location.line, 3);
+    }
+
+    #[test]
+    fn only_the_json_right_below_a_command_is_its_body() {
+        let cmd = format!(
+            "curl -X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\""
+        );
+        let f = check(&format!("{cmd}\n\n{{\"secrets\": {{}}}}\n"));
+        assert!(codes(&f).contains(&BODY_NOT_SENT), "{f:#?}");
+        // Prose in between: the JSON is something else (and the body is missing).
+        let f = check(&format!("{cmd}\n\nThe answer:\n\n{{\"secrets\": {{}}}}\n"));
+        assert!(!codes(&f).contains(&BODY_NOT_SENT), "{f:#?}");
+        assert!(codes(&f).contains(&MISSING_BODY), "{f:#?}");
+        // A GET followed by JSON: the response.
+        let get = cmd.replace("-X PATCH", "-X GET");
+        let f = check(&format!(
+            "{get}\n{{\"secrets\": {{\"a.b\": {{\"as_file\": false}}}}}}\n"
+        ));
+        assert!(!codes(&f).contains(&BODY_NOT_SENT), "{f:#?}");
     }
 
     #[test]
