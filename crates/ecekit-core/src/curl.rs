@@ -641,6 +641,7 @@ impl<'t> Checker<'t, '_> {
                 }
             };
             let at = pos.map_or(w.start, |p| w.input_offset(p));
+            let at_end = pos.map_or(w.end, |_| at + 1);
             let fix = (!w.quoted).then_some(Edit {
                 start,
                 end,
@@ -650,7 +651,7 @@ impl<'t> Checker<'t, '_> {
                 Severity::Warning,
                 INSECURE,
                 at,
-                at + 1,
+                at_end,
                 "-k (--insecure) turns off TLS certificate checks: anyone on the network path can read the API key and the secrets in the body.",
                 format!("Trust the CA certificate that signed the server's certificate instead: --cacert \"${ca}\" (a path to the PEM file)."),
                 fix,
@@ -788,7 +789,59 @@ impl<'t> Checker<'t, '_> {
                 let kind = target.body_kind.unwrap_or_else(|| validate::detect(&body));
                 self.check_body(&body, source, kind, &target);
             }
+        } else if let Some(file) = value.strip_prefix('@').filter(|f| *f != "-") {
+            // `--data-binary @body.json` with the file written in the paste.
+            if option != "--data-raw" {
+                if let Some(written) = self.file_heredoc(file) {
+                    let h = written
+                        .commands
+                        .iter()
+                        .flat_map(|c| &c.redirects)
+                        .find_map(|r| r.heredoc.as_ref());
+                    if let Some(h) = h {
+                        self.claimed
+                            .push((h.body_start, h.body_end.max(h.body_start + 1)));
+                        if h.body.trim_start().starts_with('{') {
+                            let kind = target
+                                .body_kind
+                                .unwrap_or_else(|| validate::detect(&h.body));
+                            self.check_body(&h.body, Source::Heredoc(h), kind, &target);
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /// The `cat > FILE <<'EOF' ... EOF` (or `cat <<'EOF' > FILE`) of the
+    /// paste that writes `file`, parsed.
+    fn file_heredoc(&self, file: &str) -> Option<Script> {
+        let text = self.text;
+        let mut line_start = 0;
+        while line_start < text.len() {
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |n| line_start + n);
+            let line = &text[line_start..line_end];
+            let trimmed = line.trim_start();
+            if first_word(trimmed) == "cat" && trimmed.contains(file) && trimmed.contains("<<") {
+                let start = line_start + (line.len() - trimmed.len());
+                let script = shell::parse_line(text, &self.index, start, text.len());
+                let writes = script.commands.iter().any(|c| {
+                    c.name() == Some("cat")
+                        && c.redirects.iter().any(|r| {
+                            matches!(r.op, RedirectOp::Output)
+                                && r.target.as_ref().is_some_and(|t| t.value == file)
+                        })
+                        && c.redirects.iter().any(|r| r.heredoc.is_some())
+                });
+                if writes {
+                    return Some(script);
+                }
+            }
+            line_start = line_end + 1;
+        }
+        None
     }
 
     /// The body curl reads from standard input for `@-`.
@@ -930,7 +983,7 @@ impl<'t> Checker<'t, '_> {
             }
             // An Elasticsearch endpoint.
             t.elasticsearch = true;
-            self.es_path(&mut t, method, &parts.path, c, url, explicit);
+            self.es_path(&mut t, method, &parts.path, c, url);
             return t;
         }
 
@@ -963,7 +1016,7 @@ impl<'t> Checker<'t, '_> {
                     t.proxy = true;
                     t.elasticsearch = proxy.es.is_some();
                     let es_path = proxy.path.clone();
-                    self.es_path(&mut t, method, &format!("/{es_path}"), c, url, explicit);
+                    self.es_path(&mut t, method, &format!("/{es_path}"), c, url);
                 }
                 if let Some(id) = found.param("deployment_id") {
                     self.check_deployment_id(id, url);
@@ -1039,7 +1092,7 @@ impl<'t> Checker<'t, '_> {
                             t.suggested_proxy = true;
                             t.elasticsearch = true;
                             if let Some((_, es)) = s.path.split_once("/proxy/") {
-                                self.es_path(&mut t, method, &format!("/{es}"), c, url, true);
+                                self.es_path(&mut t, method, &format!("/{es}"), c, url);
                             }
                         }
                         (
@@ -1105,30 +1158,21 @@ impl<'t> Checker<'t, '_> {
     }
 
     /// What an Elasticsearch path needs (through the proxy or directly).
-    fn es_path(
-        &mut self,
-        t: &mut Target,
-        method: &str,
-        path: &str,
-        c: &Curl<'_>,
-        url: Arg<'_>,
-        explicit: bool,
-    ) {
-        let _ = explicit;
-        let (wants, body) = match api::classify_es_path(path) {
+    fn es_path(&mut self, t: &mut Target, method: &str, path: &str, c: &Curl<'_>, url: Arg<'_>) {
+        let wants = match api::classify_es_path(path) {
             EsApi::SnapshotRepository { name } => {
                 if matches!(method, "PUT" | "POST") {
                     t.body_kind = Some(DocumentKind::Repository);
                     t.body_required = true;
                     t.repository_name = Some(name).filter(|n| !n.contains('$'));
                 }
-                (None, false)
+                None
             }
-            EsApi::SnapshotRepositoryVerify { .. } => (Some("POST"), false),
-            EsApi::ReloadSecureSettings { .. } => (Some("POST"), false),
-            _ => (None, false),
+            EsApi::SnapshotRepositoryVerify { .. } | EsApi::ReloadSecureSettings { .. } => {
+                Some("POST")
+            }
+            _ => None,
         };
-        let _ = body;
         if let Some(wants) = wants {
             if method != wants {
                 let at = c.method.map_or(url.word.start, |m| m.start());
@@ -1921,6 +1965,21 @@ mod tests {
             "{get}\n{{\"secrets\": {{\"a.b\": {{\"as_file\": false}}}}}}\n"
         ));
         assert!(!codes(&f).contains(&BODY_NOT_SENT), "{f:#?}");
+    }
+
+    #[test]
+    fn a_body_file_written_in_the_paste_is_checked_as_the_body() {
+        let text = format!(
+            "cat > body.json <<'EOF'\n{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"b-1\", \"client\": \"default\", \"base_path\": \"x\"}}}}\nEOF\ncurl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'X-Management-Request: true' -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/r\" --data-binary @body.json\n"
+        );
+        let f = check(&text);
+        // Checked as an ECE repository (from the URL): base_path is flagged.
+        assert_eq!(
+            codes(&f),
+            vec![crate::repository::BASE_PATH_ON_ECE],
+            "{f:#?}"
+        );
+        assert_eq!(f[0].location.line, 2);
     }
 
     #[test]
