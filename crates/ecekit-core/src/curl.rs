@@ -42,6 +42,7 @@ pub const VARIABLE_NOT_EXPANDED: &str = "CURL_VARIABLE_NOT_EXPANDED";
 pub const PLACEHOLDER_VALUE: &str = "CURL_PLACEHOLDER_VALUE";
 pub const DEPLOYMENT_ID_FORMAT: &str = "CURL_DEPLOYMENT_ID_FORMAT";
 pub const POWERSHELL: &str = "CURL_POWERSHELL";
+pub const SCHEME_PORT: &str = "CURL_SCHEME_PORT";
 
 /// The header the ECE proxy requires, and its value.
 pub const MANAGEMENT_HEADER: &str = "X-Management-Request";
@@ -949,6 +950,7 @@ impl<'t> Checker<'t, '_> {
             || host_lower.contains("ece");
         let ess =
             host_lower.contains("elastic-cloud.com") || host_lower.contains("cloud.elastic.co");
+        self.check_scheme(&parts, &host_lower, url);
         t.local = ["localhost", "127.0.0.1", "[::1]"]
             .iter()
             .any(|h| host_lower.starts_with(h));
@@ -1130,6 +1132,51 @@ impl<'t> Checker<'t, '_> {
             }
         }
         t
+    }
+
+    /// The coordinator's ports: 12443 speaks HTTPS, 12400 plain HTTP; curl
+    /// uses http:// when the URL has no scheme.
+    fn check_scheme(&mut self, parts: &api::UrlParts, host: &str, url: Arg<'_>) {
+        let port = host.rsplit_once(':').map(|(_, p)| p).unwrap_or("");
+        let scheme = parts.scheme.as_deref();
+        let (message, help, fixable) = match (port, scheme) {
+            ("12443", Some("http")) => (
+                "Port 12443 of the ECE coordinator speaks HTTPS, but the URL says http://: the request fails (empty reply or a TLS error).",
+                "Use https:// with port 12443.",
+                true,
+            ),
+            ("12443", None) => (
+                "The URL has no scheme, so curl uses http://, but port 12443 of the ECE coordinator speaks HTTPS: the request fails.",
+                "Start the URL with https://.",
+                true,
+            ),
+            ("12400", Some("https")) => (
+                "Port 12400 of the ECE coordinator speaks plain HTTP, but the URL says https://: the TLS handshake fails.",
+                "Use https:// with port 12443 (preferred), or http:// with port 12400.",
+                false,
+            ),
+            _ => return,
+        };
+        let value = url.value();
+        let (start, end, replacement) = match scheme {
+            Some(_) => (0, value.find("://").map_or(0, |i| i + 3), "https://"),
+            None => (0, 0, "https://"),
+        };
+        let (is, ie) = (url.input(start), url.input(end));
+        let fix = (fixable && self.text.get(is..ie) == value.get(start..end)).then(|| Edit {
+            start: is,
+            end: ie,
+            replacement: replacement.to_string(),
+        });
+        self.push(
+            Severity::Error,
+            SCHEME_PORT,
+            url.start(),
+            url.input(value.len()),
+            message,
+            help,
+            fix,
+        );
     }
 
     /// A deployment id written as a value: ECE and Elastic Cloud ids are 32
@@ -1980,6 +2027,18 @@ mod tests {
             "{f:#?}"
         );
         assert_eq!(f[0].location.line, 2);
+    }
+
+    #[test]
+    fn the_coordinator_port_needs_https() {
+        let text = "curl -H \"Authorization: ApiKey $ECE_API_KEY\" $COORDINATOR_HOST:12443/api/v1/deployments";
+        let f = check(text);
+        let p = find(&f, SCHEME_PORT);
+        let fixed = apply(text, p.fix.as_ref().unwrap());
+        assert!(fixed.ends_with(" https://$COORDINATOR_HOST:12443/api/v1/deployments"));
+        assert_eq!(check(&fixed), Vec::<Finding>::new());
+        let f = check(&fixed.replace("https://", "http://"));
+        assert_eq!(codes(&f), vec![SCHEME_PORT]);
     }
 
     #[test]
