@@ -1099,7 +1099,7 @@ impl<'t> Checker<'t, '_> {
                         }
                         (
                             format!(
-                                "{} Use `{} {path}` ({}).",
+                                "{} Use `{} {path}`; it exists on {}.",
                                 capitalise(&s.reason),
                                 if s.methods.iter().any(|m| m == method) {
                                     method.to_string()
