@@ -19,7 +19,10 @@ fn ecekit(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .spawn()
         .expect("ecekit runs");
     let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or(b"")).unwrap();
+    // A usage error exits before reading stdin: a closed pipe is expected then.
+    if let Err(e) = input.write_all(stdin.unwrap_or(b"")) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     drop(input);
     child.wait_with_output().unwrap()
 }

@@ -40,6 +40,9 @@ pub const BARE_PLACEHOLDER: &str = "CURL_BARE_PLACEHOLDER";
 pub const TEMPLATE_PLACEHOLDER: &str = "CURL_TEMPLATE_PLACEHOLDER";
 pub const VARIABLE_NOT_EXPANDED: &str = "CURL_VARIABLE_NOT_EXPANDED";
 pub const PLACEHOLDER_VALUE: &str = "CURL_PLACEHOLDER_VALUE";
+pub const DEPLOYMENT_ID_FORMAT: &str = "CURL_DEPLOYMENT_ID_FORMAT";
+pub const POWERSHELL: &str = "CURL_POWERSHELL";
+pub const SCHEME_PORT: &str = "CURL_SCHEME_PORT";
 
 /// The header the ECE proxy requires, and its value.
 pub const MANAGEMENT_HEADER: &str = "X-Management-Request";
@@ -225,6 +228,8 @@ impl Source<'_> {
 /// What kind of request the command is, once the URL is read.
 #[derive(Default)]
 struct Target {
+    /// An endpoint on this machine (`localhost`, `127.0.0.1`): maybe without security.
+    local: bool,
     /// The request goes to Elasticsearch (the ECE proxy or an ES endpoint).
     elasticsearch: bool,
     proxy: bool,
@@ -245,6 +250,25 @@ fn is_curl(name: &str) -> bool {
     base == "curl" || base.eq_ignore_ascii_case("curl.exe")
 }
 
+/// False for prose that starts with the word curl ("curl is a tool ..."):
+/// no option and no argument that could be a URL.
+fn looks_like_a_command(cmd: &Command) -> bool {
+    cmd.words.len() == 1
+        || cmd.words[1..].iter().any(|w| {
+            let v = w.value.as_str();
+            v.starts_with('-')
+                || v.contains(['/', ':', '$'])
+                || w.quoted
+                || v.trim_end_matches(['.', ',']).contains('.')
+        })
+}
+
+/// A PowerShell line: a backtick continuation or `$env:` variables.
+fn is_powershell(line: &str) -> bool {
+    let line = line.trim_end();
+    line.ends_with(" `") || line.contains("$env:") || line.contains("${env:")
+}
+
 fn first_word(line: &str) -> &str {
     line.split(|c: char| c.is_whitespace()).next().unwrap_or("")
 }
@@ -256,11 +280,18 @@ fn starts_curl_command(line: &str) -> bool {
     if is_curl(first) {
         return true;
     }
-    if !LEADING_COMMANDS.contains(&first) {
-        return false;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // `cd x && curl ...`, `cat f | curl ...`: curl right after an operator.
+    if words
+        .windows(2)
+        .any(|w| (matches!(w[0], "|" | "&&" | "||" | "|&") || w[0].ends_with(';')) && is_curl(w[1]))
+    {
+        return true;
     }
-    line.split(|c: char| c.is_whitespace() || matches!(c, '|' | '&' | ';' | '('))
-        .any(is_curl)
+    LEADING_COMMANDS.contains(&first)
+        && line
+            .split(|c: char| c.is_whitespace() || matches!(c, '|' | '&' | ';' | '('))
+            .any(is_curl)
 }
 
 impl<'t> Checker<'t, '_> {
@@ -301,7 +332,27 @@ impl<'t> Checker<'t, '_> {
                     cs += 2;
                     rest = r;
                 }
-                if starts_curl_command(rest) {
+                if starts_curl_command(rest) && is_powershell(rest) {
+                    // PowerShell: backtick continuations, `$env:`.
+                    let mut end = line_end;
+                    while text[..end].trim_end_matches('\r').ends_with('`') && end < text.len() {
+                        end = text[end + 1..]
+                            .find('\n')
+                            .map_or(text.len(), |n| end + 1 + n);
+                    }
+                    self.claimed.push((cs, end));
+                    self.commands += 1;
+                    self.push(
+                        Severity::Suggestion,
+                        POWERSHELL,
+                        cs,
+                        line_end,
+                        "This curl command is written for PowerShell (backtick continuations, $env: variables); ecekit reads curl commands as bash does, so its URL, headers and options are not checked.",
+                        "To check it, paste the bash form of the command (ecekit curl ... --shell bash writes it).",
+                        None,
+                    );
+                    consumed = end;
+                } else if starts_curl_command(rest) {
                     let script = shell::parse_line(text, &self.index, cs, text.len());
                     let end = script.end.max(line_end);
                     self.claimed.push((cs, script.end));
@@ -329,7 +380,7 @@ impl<'t> Checker<'t, '_> {
 
     fn check_script(&mut self, script: &Script) {
         for (i, cmd) in script.commands.iter().enumerate() {
-            if cmd.name().is_some_and(is_curl) {
+            if cmd.name().is_some_and(is_curl) && looks_like_a_command(cmd) {
                 self.commands += 1;
                 self.check_command(script, i, cmd);
             }
@@ -489,8 +540,12 @@ impl<'t> Checker<'t, '_> {
                 None,
             );
         }
-        if pasted_block.is_none() && c.data.is_empty() && i + 1 == script.commands.len() {
-            if let Some(start) = next_block_start(self.text, script.end) {
+        if pasted_block.is_none()
+            && c.data.is_empty()
+            && i + 1 == script.commands.len()
+            && !matches!(method.as_str(), "GET" | "HEAD" | "DELETE")
+        {
+            if let Some(start) = block_right_after(self.text, script.end) {
                 pasted_block = Some((start, json_block_end(self.text, start), false));
             }
         }
@@ -514,7 +569,7 @@ impl<'t> Checker<'t, '_> {
             self.check_authorization(h, value, &target);
         } else if c.user.is_none()
             && !target.login
-            && (target.api || target.elasticsearch)
+            && (target.api || target.proxy || (target.elasticsearch && !target.local))
             && !c.headers.iter().any(|h| h.value().contains('$'))
         {
             self.push(
@@ -587,6 +642,7 @@ impl<'t> Checker<'t, '_> {
                 }
             };
             let at = pos.map_or(w.start, |p| w.input_offset(p));
+            let at_end = pos.map_or(w.end, |_| at + 1);
             let fix = (!w.quoted).then_some(Edit {
                 start,
                 end,
@@ -596,7 +652,7 @@ impl<'t> Checker<'t, '_> {
                 Severity::Warning,
                 INSECURE,
                 at,
-                at + 1,
+                at_end,
                 "-k (--insecure) turns off TLS certificate checks: anyone on the network path can read the API key and the secrets in the body.",
                 format!("Trust the CA certificate that signed the server's certificate instead: --cacert \"${ca}\" (a path to the PEM file)."),
                 fix,
@@ -623,15 +679,19 @@ impl<'t> Checker<'t, '_> {
             let fix_start = if continued {
                 self.text[..start].rfind('\\').unwrap_or(start)
             } else {
-                url.word.end
+                cmd.end
+            };
+            let after_blank = self.text[..fix_start].ends_with([' ', '\t']);
+            let options = format!("{content} --data-binary @- <<'EOF'");
+            let options = if after_blank {
+                options.trim_start()
+            } else {
+                options.as_str()
             };
             let fix = (fix_start <= start).then(|| Edit {
                 start: fix_start,
                 end,
-                replacement: format!(
-                    "{content} --data-binary @- <<'EOF'\n{}\nEOF",
-                    &self.text[start..end]
-                ),
+                replacement: format!("{options}\n{}\nEOF", &self.text[start..end]),
             });
             let fix = fix.filter(|_| !self.text[start..end].lines().any(|l| l == "EOF"));
             self.push(
@@ -658,7 +718,12 @@ impl<'t> Checker<'t, '_> {
                     at + c.method.map_or(0, |m| m.value().len()),
                     format!("This {method} request needs a JSON body, and the command sends none."),
                     format!(
-                        "Add -H 'Content-Type: {JSON_CONTENT_TYPE}' --data-binary @- <<'EOF', then the JSON, then a line EOF."
+                        "Add{} --data-binary @- <<'EOF', then the JSON, then a line EOF.",
+                        if header("Content-Type").is_some() {
+                            String::new()
+                        } else {
+                            format!(" -H 'Content-Type: {JSON_CONTENT_TYPE}'")
+                        }
                     ),
                     None,
                 );
@@ -725,7 +790,59 @@ impl<'t> Checker<'t, '_> {
                 let kind = target.body_kind.unwrap_or_else(|| validate::detect(&body));
                 self.check_body(&body, source, kind, &target);
             }
+        } else if let Some(file) = value.strip_prefix('@').filter(|f| *f != "-") {
+            // `--data-binary @body.json` with the file written in the paste.
+            if option != "--data-raw" {
+                if let Some(written) = self.file_heredoc(file) {
+                    let h = written
+                        .commands
+                        .iter()
+                        .flat_map(|c| &c.redirects)
+                        .find_map(|r| r.heredoc.as_ref());
+                    if let Some(h) = h {
+                        self.claimed
+                            .push((h.body_start, h.body_end.max(h.body_start + 1)));
+                        if h.body.trim_start().starts_with('{') {
+                            let kind = target
+                                .body_kind
+                                .unwrap_or_else(|| validate::detect(&h.body));
+                            self.check_body(&h.body, Source::Heredoc(h), kind, &target);
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /// The `cat > FILE <<'EOF' ... EOF` (or `cat <<'EOF' > FILE`) of the
+    /// paste that writes `file`, parsed.
+    fn file_heredoc(&self, file: &str) -> Option<Script> {
+        let text = self.text;
+        let mut line_start = 0;
+        while line_start < text.len() {
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |n| line_start + n);
+            let line = &text[line_start..line_end];
+            let trimmed = line.trim_start();
+            if first_word(trimmed) == "cat" && trimmed.contains(file) && trimmed.contains("<<") {
+                let start = line_start + (line.len() - trimmed.len());
+                let script = shell::parse_line(text, &self.index, start, text.len());
+                let writes = script.commands.iter().any(|c| {
+                    c.name() == Some("cat")
+                        && c.redirects.iter().any(|r| {
+                            matches!(r.op, RedirectOp::Output)
+                                && r.target.as_ref().is_some_and(|t| t.value == file)
+                        })
+                        && c.redirects.iter().any(|r| r.heredoc.is_some())
+                });
+                if writes {
+                    return Some(script);
+                }
+            }
+            line_start = line_end + 1;
+        }
+        None
     }
 
     /// The body curl reads from standard input for `@-`.
@@ -820,7 +937,7 @@ impl<'t> Checker<'t, '_> {
                     TEMPLATE_PLACEHOLDER,
                     at,
                     at + seg.len(),
-                    format!("`{seg}` in the URL is a placeholder from the docs: curl sends it as written and the API answers 404."),
+                    format!("`{seg}` in the URL is a placeholder from the docs, not a value: the API answers 404 (and curl reads `{{...}}` as a URL glob)."),
                     format!("Replace it with the value, or a variable such as ${}.", placeholder_variable(seg)),
                     None,
                 );
@@ -833,6 +950,10 @@ impl<'t> Checker<'t, '_> {
             || host_lower.contains("ece");
         let ess =
             host_lower.contains("elastic-cloud.com") || host_lower.contains("cloud.elastic.co");
+        self.check_scheme(&parts, &host_lower, url);
+        t.local = ["localhost", "127.0.0.1", "[::1]"]
+            .iter()
+            .any(|h| host_lower.starts_with(h));
         t.platform = if ess {
             Some(Platform::Ess)
         } else if parts.api_prefix || coordinator {
@@ -864,7 +985,7 @@ impl<'t> Checker<'t, '_> {
             }
             // An Elasticsearch endpoint.
             t.elasticsearch = true;
-            self.es_path(&mut t, method, &parts.path, c, url, explicit);
+            self.es_path(&mut t, method, &parts.path, c, url);
             return t;
         }
 
@@ -897,7 +1018,10 @@ impl<'t> Checker<'t, '_> {
                     t.proxy = true;
                     t.elasticsearch = proxy.es.is_some();
                     let es_path = proxy.path.clone();
-                    self.es_path(&mut t, method, &format!("/{es_path}"), c, url, explicit);
+                    self.es_path(&mut t, method, &format!("/{es_path}"), c, url);
+                }
+                if let Some(id) = found.param("deployment_id") {
+                    self.check_deployment_id(id, url);
                 }
                 let av = ep.availability;
                 if av.legacy_only() {
@@ -970,12 +1094,12 @@ impl<'t> Checker<'t, '_> {
                             t.suggested_proxy = true;
                             t.elasticsearch = true;
                             if let Some((_, es)) = s.path.split_once("/proxy/") {
-                                self.es_path(&mut t, method, &format!("/{es}"), c, url, true);
+                                self.es_path(&mut t, method, &format!("/{es}"), c, url);
                             }
                         }
                         (
                             format!(
-                                "{} Use `{} {path}` ({}).",
+                                "{} Use `{} {path}`; it exists on {}.",
                                 capitalise(&s.reason),
                                 if s.methods.iter().any(|m| m == method) {
                                     method.to_string()
@@ -1010,31 +1134,92 @@ impl<'t> Checker<'t, '_> {
         t
     }
 
+    /// The coordinator's ports: 12443 speaks HTTPS, 12400 plain HTTP; curl
+    /// uses http:// when the URL has no scheme.
+    fn check_scheme(&mut self, parts: &api::UrlParts, host: &str, url: Arg<'_>) {
+        let port = host.rsplit_once(':').map(|(_, p)| p).unwrap_or("");
+        let scheme = parts.scheme.as_deref();
+        let (message, help, fixable) = match (port, scheme) {
+            ("12443", Some("http")) => (
+                "Port 12443 of the ECE coordinator speaks HTTPS, but the URL says http://: the request fails (empty reply or a TLS error).",
+                "Use https:// with port 12443.",
+                true,
+            ),
+            ("12443", None) => (
+                "The URL has no scheme, so curl uses http://, but port 12443 of the ECE coordinator speaks HTTPS: the request fails.",
+                "Start the URL with https://.",
+                true,
+            ),
+            ("12400", Some("https")) => (
+                "Port 12400 of the ECE coordinator speaks plain HTTP, but the URL says https://: the TLS handshake fails.",
+                "Use https:// with port 12443 (preferred), or http:// with port 12400.",
+                false,
+            ),
+            _ => return,
+        };
+        let value = url.value();
+        let (start, end, replacement) = match scheme {
+            Some(_) => (0, value.find("://").map_or(0, |i| i + 3), "https://"),
+            None => (0, 0, "https://"),
+        };
+        let (is, ie) = (url.input(start), url.input(end));
+        let fix = (fixable && self.text.get(is..ie) == value.get(start..end)).then(|| Edit {
+            start: is,
+            end: ie,
+            replacement: replacement.to_string(),
+        });
+        self.push(
+            Severity::Error,
+            SCHEME_PORT,
+            url.start(),
+            url.input(value.len()),
+            message,
+            help,
+            fix,
+        );
+    }
+
+    /// A deployment id written as a value: ECE and Elastic Cloud ids are 32
+    /// hexadecimal characters (the Elasticsearch cluster id or the
+    /// deployment name do not work).
+    fn check_deployment_id(&mut self, id: &str, url: Arg<'_>) {
+        if id.contains('$') || api::table::is_dynamic_segment(id) || is_placeholder(id) {
+            return;
+        }
+        if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return;
+        }
+        let Some(at) = url.value().find(&format!("/deployments/{id}")) else {
+            return;
+        };
+        let start = url.input(at + "/deployments/".len());
+        self.push(
+            Severity::Warning,
+            DEPLOYMENT_ID_FORMAT,
+            start,
+            start + id.len(),
+            format!("`{}` does not look like a deployment id (32 hexadecimal characters): the API answers 404 for an Elasticsearch cluster id or a deployment name.", short(id)),
+            "Copy the deployment id from the deployment's page in the Cloud UI, or from GET /api/v1/deployments (`id`).",
+            None,
+        );
+    }
+
     /// What an Elasticsearch path needs (through the proxy or directly).
-    fn es_path(
-        &mut self,
-        t: &mut Target,
-        method: &str,
-        path: &str,
-        c: &Curl<'_>,
-        url: Arg<'_>,
-        explicit: bool,
-    ) {
-        let _ = explicit;
-        let (wants, body) = match api::classify_es_path(path) {
+    fn es_path(&mut self, t: &mut Target, method: &str, path: &str, c: &Curl<'_>, url: Arg<'_>) {
+        let wants = match api::classify_es_path(path) {
             EsApi::SnapshotRepository { name } => {
                 if matches!(method, "PUT" | "POST") {
                     t.body_kind = Some(DocumentKind::Repository);
                     t.body_required = true;
                     t.repository_name = Some(name).filter(|n| !n.contains('$'));
                 }
-                (None, false)
+                None
             }
-            EsApi::SnapshotRepositoryVerify { .. } => (Some("POST"), false),
-            EsApi::ReloadSecureSettings { .. } => (Some("POST"), false),
-            _ => (None, false),
+            EsApi::SnapshotRepositoryVerify { .. } | EsApi::ReloadSecureSettings { .. } => {
+                Some("POST")
+            }
+            _ => None,
         };
-        let _ = body;
         if let Some(wants) = wants {
             if method != wants {
                 let at = c.method.map_or(url.word.start, |m| m.start());
@@ -1444,8 +1629,22 @@ fn is_name(s: &str) -> bool {
         && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// The start of a `{` block on the first non-blank line after `from` (the
+/// end of a command), if that line starts with `{`.
+fn block_right_after(text: &str, from: usize) -> Option<usize> {
+    let rest = text.get(from..)?;
+    let skipped = rest.len() - rest.trim_start().len();
+    let start = from + skipped;
+    // Only on a later line, at its start (after indentation).
+    let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+    (text[start..].starts_with('{')
+        && line_start >= from
+        && text[line_start..start].trim().is_empty())
+    .then_some(start)
+}
+
 /// The offset of the next line at or after `from` whose first non-blank
-/// character is `{`, skipping only blank lines when `from` ends a command.
+/// character is `{`.
 fn next_block_start(text: &str, from: usize) -> Option<usize> {
     let mut i = from.min(text.len());
     while !text.is_char_boundary(i) {
@@ -1527,4 +1726,324 @@ fn strip_callouts(block: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Vec<Finding> {
+        let mut f = validate(text, &ValidateOptions::default());
+        crate::finding::sort(&mut f);
+        f
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    fn find<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
+        findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {findings:#?}"))
+    }
+
+    /// Applies one edit to `text`.
+    fn apply(text: &str, edit: &Edit) -> String {
+        format!(
+            "{}{}{}",
+            &text[..edit.start],
+            edit.replacement,
+            &text[edit.end..]
+        )
+    }
+
+    const ECE: &str = "https://$COORDINATOR_HOST:12443/api/v1";
+
+    #[test]
+    fn a_clean_keystore_command_has_no_findings() {
+        let text = format!(
+            "curl -sS --fail-with-body -X PATCH \\\n  -H \"Authorization: ApiKey $ECE_API_KEY\" \\\n  -H 'Content-Type: application/json' \\\n  \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" \\\n  --data-binary @- <<'EOF'\n{{\"secrets\": {{\"s3.client.default.access_key\": {{\"value\": \"AKIAZ7Q3M5N2P4R6T8V1\"}}, \"s3.client.default.secret_key\": {{\"value\": \"q9TxLm3vR8pK2sW5yZ1aB4cD7eF0gH6jN8uQ2wE4\"}}}}}}\nEOF\n"
+        );
+        assert_eq!(check(&text), Vec::<Finding>::new());
+    }
+
+    #[test]
+    fn heredoc_body_findings_are_placed_in_the_input() {
+        let text = format!(
+            "curl -X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" --data-binary @- <<'EOF'\n{{\"secrets\": {{\n  \"s3.client.default.access_key\": {{\"value\": \"AKIAZ7Q3M5N2P4R6T8V1\"}}\n  \"s3.client.default.secret_key\": {{\"value\": \"q9TxLm3vR8pK2sW5yZ1aB4cD7eF0gH6jN8uQ2wE4\"}}}}}}\nEOF\n"
+        );
+        let f = check(&text);
+        let comma = find(&f, json::MISSING_COMMA);
+        assert_eq!(comma.location.line, 3, "{f:#?}");
+        // Just after the value that needs the comma.
+        assert_eq!(&text[comma.location.start - 1..comma.location.start], "}");
+    }
+
+    #[test]
+    fn inline_body_in_single_quotes_is_checked_at_its_position() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'X-Management-Request: true' -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/my-repo\" -d '{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"my-bucket\", \"clinet\": \"default\"}}}}'"
+        );
+        let f = check(&text);
+        let unknown = find(&f, crate::repository::UNKNOWN_SETTING);
+        assert_eq!(
+            &text[unknown.location.start..unknown.location.end],
+            "\"clinet\""
+        );
+    }
+
+    #[test]
+    fn proxy_calls_need_the_management_header_and_json_content_type() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/my-repo\" -d '{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"my-bucket\", \"client\": \"default\"}}}}'"
+        );
+        let f = check(&text);
+        let header = find(&f, MISSING_MANAGEMENT_HEADER);
+        assert_eq!(header.severity, Severity::Error);
+        let ct = find(&f, MISSING_CONTENT_TYPE);
+        assert_eq!(ct.severity, Severity::Error);
+        // Both fixes applied: clean.
+        let fixed = apply(&text, ct.fix.as_ref().unwrap());
+        let f2 = check(&fixed);
+        let fixed = apply(
+            &fixed,
+            find(&f2, MISSING_MANAGEMENT_HEADER).fix.as_ref().unwrap(),
+        );
+        assert_eq!(check(&fixed), Vec::<Finding>::new(), "{fixed}");
+    }
+
+    #[test]
+    fn the_old_clusters_snapshot_path_gets_the_proxy_path() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json' \"{ECE}/clusters/elasticsearch/$CLUSTER_ID/_snapshot/s3-repo\" -d '{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"b-1\", \"client\": \"default\"}}}}'"
+        );
+        let f = check(&text);
+        let path = find(&f, UNKNOWN_PATH);
+        assert_eq!(path.severity, Severity::Error);
+        assert!(path.help.contains(
+            "/api/v1/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/s3-repo"
+        ));
+        let fixed = apply(&text, path.fix.as_ref().unwrap());
+        assert!(fixed.contains("/proxy/_snapshot/s3-repo\""), "{fixed}");
+        assert!(codes(&f).contains(&MISSING_MANAGEMENT_HEADER));
+        let f = check(&fixed);
+        assert_eq!(codes(&f), vec![MISSING_MANAGEMENT_HEADER], "{f:#?}");
+    }
+
+    #[test]
+    fn wrong_method_explicit_and_implicit() {
+        let url = format!("\"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\"");
+        let auth = "-H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json'";
+        let text = format!("curl -X PUT {auth} {url} -d '{{\"secrets\": {{}}}}'");
+        let f = check(&text);
+        let m = find(&f, WRONG_METHOD);
+        assert_eq!(&text[m.location.start..m.location.end], "PUT");
+        assert!(m.message.contains("PATCH"), "{}", m.message);
+        let text = format!("curl {auth} {url} -d '{{\"secrets\": {{}}}}'");
+        let f = check(&text);
+        assert!(find(&f, WRONG_METHOD).message.contains("no -X"));
+    }
+
+    #[test]
+    fn missing_body_on_a_put() {
+        let text = format!(
+            "curl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'X-Management-Request: true' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/r\""
+        );
+        let f = check(&text);
+        assert_eq!(codes(&f), vec![MISSING_BODY], "{f:#?}");
+    }
+
+    #[test]
+    fn json_after_a_trailing_backslash_is_not_sent() {
+        let text = format!(
+            "curl -X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" {ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore \\\n{{\n  \"secrets\": {{\"a.b\": {{}}}}\n}}\n"
+        );
+        let f = check(&text);
+        let ns = find(&f, BODY_NOT_SENT);
+        assert_eq!((ns.location.line, ns.location.column), (2, 1));
+        assert!(!codes(&f).contains(&MISSING_BODY));
+        assert!(!codes(&f).contains(&EXTRA_ARGUMENT));
+        let fixed = apply(&text, ns.fix.as_ref().unwrap());
+        assert!(
+            fixed.contains(
+                "/keystore -H 'Content-Type: application/json' --data-binary @- <<'EOF'\n{\n"
+            ),
+            "{fixed}"
+        );
+        let f = check(&fixed);
+        assert!(!codes(&f).contains(&BODY_NOT_SENT), "{fixed}\n{f:#?}");
+        assert!(
+            !codes(&f).contains(&MISSING_CONTENT_TYPE),
+            "{fixed}\n{f:#?}"
+        );
+    }
+
+    #[test]
+    fn misspelt_and_bare_variables() {
+        let text = "curl -H \"Authorization: ApiKey $ECE_API_KEY\" https://$COODINATOR_HOST:12443/api/v1/deployments/DEPLOYMENT_ID\n".to_string();
+        let f = check(&text);
+        let m = find(&f, MISSPELT_VARIABLE);
+        assert_eq!(&text[m.location.start..m.location.end], "COODINATOR_HOST");
+        assert_eq!(m.fix.as_ref().unwrap().replacement, "COORDINATOR_HOST");
+        let b = find(&f, BARE_PLACEHOLDER);
+        assert_eq!(&text[b.location.start..b.location.end], "DEPLOYMENT_ID");
+        let fixed = apply(&text, b.fix.as_ref().unwrap());
+        assert!(fixed.contains("/deployments/$DEPLOYMENT_ID"));
+        // Set in the paste: not a misspelling.
+        let text = format!("export COODINATOR_HOST=ece.example\n{text}");
+        assert!(!codes(&check(&text)).contains(&MISSPELT_VARIABLE));
+    }
+
+    #[test]
+    fn insecure_gets_cacert_and_a_literal_key_is_not_quoted_whole() {
+        let text = format!(
+            "curl -sSk -H 'Authorization: ApiKey c2VjcmV0a2V5dmFsdWU=' \"{ECE}/deployments\""
+        );
+        let f = check(&text);
+        let k = find(&f, INSECURE);
+        assert_eq!(&text[k.location.start..k.location.end], "k");
+        assert_eq!(
+            k.fix.as_ref().unwrap().replacement,
+            "-sS --cacert \"$ECE_CA_CERT\""
+        );
+        let lit = find(&f, LITERAL_CREDENTIAL);
+        assert!(lit.message.contains("c2Vj"));
+        assert!(!lit.message.contains("c2VjcmV0"), "{}", lit.message);
+        let fixed = apply(&text, lit.fix.as_ref().unwrap());
+        assert!(fixed.contains("\"Authorization: ApiKey $ECE_API_KEY\""));
+    }
+
+    #[test]
+    fn stdin_sources_pipes_and_curl_exe() {
+        let base = format!(
+            "-X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\" --data-binary @-"
+        );
+        let f = check(&format!("curl {base}\n"));
+        assert_eq!(codes(&f), vec![STDIN_EMPTY]);
+        // A body piped from echo is checked.
+        let f = check(&format!("echo '{{\"secrets\": 1}}' | curl {base}\n"));
+        assert_eq!(
+            codes(&f),
+            vec![crate::keystore::SECRETS_NOT_OBJECT],
+            "{f:#?}"
+        );
+        // After && and as curl.exe.
+        let f = check(&format!("cd /tmp && curl.exe -k {base} <<< '{{}}'\n"));
+        assert!(codes(&f).contains(&INSECURE), "{f:#?}");
+    }
+
+    #[test]
+    fn doc_placeholders_in_the_url() {
+        let text = format!(
+            "curl -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/{{deployment_id}}\""
+        );
+        let f = check(&text);
+        let p = find(&f, TEMPLATE_PLACEHOLDER);
+        assert_eq!(&text[p.location.start..p.location.end], "{deployment_id}");
+        assert!(p.help.contains("$DEPLOYMENT_ID"));
+    }
+
+    #[test]
+    fn single_quoted_variables_do_not_expand() {
+        let text = format!("curl -H 'Authorization: ApiKey $ECE_API_KEY' \"{ECE}/deployments\"");
+        let f = check(&text);
+        assert_eq!(codes(&f), vec![VARIABLE_NOT_EXPANDED]);
+    }
+
+    #[test]
+    fn elasticsearch_endpoints_and_missing_prefix() {
+        let f = check("curl -X GET -H \"Authorization: ApiKey $ELASTIC_API_KEY\" \"$ELASTICSEARCH_URL/_snapshot/r/_verify\"");
+        assert_eq!(codes(&f), vec![WRONG_METHOD]);
+        let text = "curl -H \"Authorization: ApiKey $ECE_API_KEY\" \"https://$COORDINATOR_HOST:12443/deployments\"";
+        let f = check(text);
+        let p = find(&f, MISSING_API_PREFIX);
+        assert!(apply(text, p.fix.as_ref().unwrap()).contains(":12443/api/v1/deployments"));
+    }
+
+    #[test]
+    fn prose_and_response_examples_are_left_alone() {
+        let text = "{{ece}} API keys\n\nThe answer:\n\n{ \"token\": \"eyJ0eXa\" }\n";
+        assert_eq!(check(text), Vec::<Finding>::new());
+        let f = check("nothing here");
+        assert_eq!(codes(&f), vec![NO_COMMAND]);
+    }
+
+    #[test]
+    fn prose_starting_with_curl_and_deployment_ids() {
+        assert_eq!(check("curl is a tool you need.\n"), Vec::<Finding>::new());
+        let text = format!(
+            "curl -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/my-cluster\""
+        );
+        let f = check(&text);
+        let id = find(&f, DEPLOYMENT_ID_FORMAT);
+        assert_eq!(&text[id.location.start..id.location.end], "my-cluster");
+        let text = text.replace("my-cluster", "0123456789abcdef0123456789abcdef");
+        assert_eq!(check(&text), Vec::<Finding>::new());
+    }
+
+    #[test]
+    fn powershell_is_named_not_misread_as_bash() {
+        let text = "@'\n{\"secrets\": {}}\n'@ | curl.exe -sS `\n  -X PATCH `\n  -H 'Content-Type: application/json' `\n  \"https://${env:COORDINATOR_HOST}:12443/api/v1/deployments\"\n";
+        let f = check(text);
+        assert_eq!(
+            codes(&f),
+            vec![crate::keystore::EMPTY, POWERSHELL],
+            "{f:#?}"
+        );
+        assert_eq!(f[1].location.line, 3);
+    }
+
+    #[test]
+    fn only_the_json_right_below_a_command_is_its_body() {
+        let cmd = format!(
+            "curl -X PATCH -H \"Authorization: ApiKey $ECE_API_KEY\" \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/keystore\""
+        );
+        let f = check(&format!("{cmd}\n\n{{\"secrets\": {{}}}}\n"));
+        assert!(codes(&f).contains(&BODY_NOT_SENT), "{f:#?}");
+        // Prose in between: the JSON is something else (and the body is missing).
+        let f = check(&format!("{cmd}\n\nThe answer:\n\n{{\"secrets\": {{}}}}\n"));
+        assert!(!codes(&f).contains(&BODY_NOT_SENT), "{f:#?}");
+        assert!(codes(&f).contains(&MISSING_BODY), "{f:#?}");
+        // A GET followed by JSON: the response.
+        let get = cmd.replace("-X PATCH", "-X GET");
+        let f = check(&format!(
+            "{get}\n{{\"secrets\": {{\"a.b\": {{\"as_file\": false}}}}}}\n"
+        ));
+        assert!(!codes(&f).contains(&BODY_NOT_SENT), "{f:#?}");
+    }
+
+    #[test]
+    fn a_body_file_written_in_the_paste_is_checked_as_the_body() {
+        let text = format!(
+            "cat > body.json <<'EOF'\n{{\"type\": \"s3\", \"settings\": {{\"bucket\": \"b-1\", \"client\": \"default\", \"base_path\": \"x\"}}}}\nEOF\ncurl -X PUT -H \"Authorization: ApiKey $ECE_API_KEY\" -H 'X-Management-Request: true' -H 'Content-Type: application/json' \"{ECE}/deployments/$DEPLOYMENT_ID/elasticsearch/$REF_ID/proxy/_snapshot/r\" --data-binary @body.json\n"
+        );
+        let f = check(&text);
+        // Checked as an ECE repository (from the URL): base_path is flagged.
+        assert_eq!(
+            codes(&f),
+            vec![crate::repository::BASE_PATH_ON_ECE],
+            "{f:#?}"
+        );
+        assert_eq!(f[0].location.line, 2);
+    }
+
+    #[test]
+    fn the_coordinator_port_needs_https() {
+        let text = "curl -H \"Authorization: ApiKey $ECE_API_KEY\" $COORDINATOR_HOST:12443/api/v1/deployments";
+        let f = check(text);
+        let p = find(&f, SCHEME_PORT);
+        let fixed = apply(text, p.fix.as_ref().unwrap());
+        assert!(fixed.ends_with(" https://$COORDINATOR_HOST:12443/api/v1/deployments"));
+        assert_eq!(check(&fixed), Vec::<Finding>::new());
+        let f = check(&fixed.replace("https://", "http://"));
+        assert_eq!(codes(&f), vec![SCHEME_PORT]);
+    }
+
+    #[test]
+    fn callouts_are_blanked_keeping_offsets() {
+        let s = strip_callouts("{\n  \"a\": 1,<1>\n  \"b\": \"<2>\"\n}");
+        assert_eq!(s, "{\n  \"a\": 1,   \n  \"b\": \"<2>\"\n}");
+    }
 }

@@ -8,7 +8,7 @@
 //! re-parses leniently (missing/trailing commas, comments tolerated) so the
 //! semantic checks still run on what the user meant.
 
-use crate::finding::{Finding, LineIndex, Location, Severity};
+use crate::finding::{Edit, Finding, LineIndex, Location, Severity};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::tokens::Token;
@@ -63,6 +63,49 @@ impl<'a> JsonDoc<'a> {
                 SYNTAX | MISSING_COMMA | TRAILING_COMMA | COMMENT | EMPTY
             )
         })
+    }
+}
+
+/// The one finding collector of the JSON validators (keystore, repository,
+/// policy): a checker gives access to its document and its findings, and
+/// gets `push` / `push_fix`, which place a finding at a node's range and
+/// JSON pointer.
+pub trait Collector<'a> {
+    fn doc(&self) -> &JsonDoc<'a>;
+    fn findings_mut(&mut self) -> &mut Vec<Finding>;
+
+    /// Adds a finding about the node at `range` / `pointer`.
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        range: Range,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let f = self
+            .doc()
+            .finding(severity, code, range, pointer, message, help);
+        self.findings_mut().push(f);
+    }
+
+    /// Adds a finding with a machine-applicable fix.
+    #[allow(clippy::too_many_arguments)]
+    fn push_fix(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        range: Range,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        fix: Edit,
+    ) {
+        self.push(severity, code, range, pointer, message, help);
+        if let Some(f) = self.findings_mut().last_mut() {
+            f.fix = Some(fix);
+        }
     }
 }
 

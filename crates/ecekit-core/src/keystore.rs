@@ -9,7 +9,7 @@
 
 use crate::catalog::{self, SecureKind};
 use crate::finding::{Finding, Severity};
-use crate::json::{self, ast, JsonDoc, Range};
+use crate::json::{self, ast, Collector as _, JsonDoc, Range};
 use crate::model::{Provider, ValidateOptions};
 use jsonc_parser::common::Ranged;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
@@ -403,20 +403,12 @@ fn secret_field_pointer(name: &str, field: &str) -> String {
     p
 }
 
-impl<'d, 'a> Checker<'d, 'a> {
-    fn push(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        range: Range,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let f = self
-            .doc
-            .finding(severity, code, range, pointer, message, help);
-        self.out.push(f);
+impl<'d, 'a> json::Collector<'a> for Checker<'d, 'a> {
+    fn doc(&self) -> &JsonDoc<'a> {
+        self.doc
+    }
+    fn findings_mut(&mut self) -> &mut Vec<Finding> {
+        &mut self.out
     }
 }
 

@@ -8,7 +8,7 @@
 
 use crate::catalog::{self, RepositoryTypeSpec, SettingSpec, SettingType};
 use crate::finding::{Edit, Finding, Location, Severity};
-use crate::json::{self, ast, JsonDoc, Range};
+use crate::json::{self, ast, Collector as _, JsonDoc, Range};
 use crate::model::{Platform, Provider, ValidateOptions};
 use crate::units::{self, RangeCheck};
 use jsonc_parser::common::Ranged;
@@ -227,22 +227,16 @@ struct Checker<'d, 'a> {
     out: Vec<Finding>,
 }
 
-impl Checker<'_, '_> {
-    fn push(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        range: Range,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let f = self
-            .doc
-            .finding(severity, code, range, pointer, message, help);
-        self.out.push(f);
+impl<'d, 'a> json::Collector<'a> for Checker<'d, 'a> {
+    fn doc(&self) -> &JsonDoc<'a> {
+        self.doc
     }
+    fn findings_mut(&mut self) -> &mut Vec<Finding> {
+        &mut self.out
+    }
+}
 
+impl Checker<'_, '_> {
     fn on_ece(&self) -> bool {
         self.opts.platform == Some(Platform::Ece) || self.opts.platform_repository
     }

@@ -6,7 +6,7 @@ use super::data::{iam, FxMap, IamData, Service};
 use super::names::{self, is_account, is_region, Partition};
 use super::PolicyKind;
 use crate::finding::{Edit, Finding, Severity};
-use crate::json::{self, ast, JsonDoc, Range};
+use crate::json::{self, ast, Collector as _, JsonDoc, Range};
 use crate::model::ValidateOptions;
 use jsonc_parser::common::Ranged;
 use std::rc::Rc;
@@ -578,40 +578,16 @@ fn describe_types(svc: &Service, mask: u32, partition: &str) -> String {
     parts.join(" or ")
 }
 
+impl<'d, 'a> json::Collector<'a> for Cx<'a, 'd> {
+    fn doc(&self) -> &JsonDoc<'a> {
+        self.doc
+    }
+    fn findings_mut(&mut self) -> &mut Vec<Finding> {
+        &mut self.out
+    }
+}
+
 impl<'a, 'd> Cx<'a, 'd> {
-    fn push(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        range: Range,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let f = self
-            .doc
-            .finding(severity, code, range, pointer, message, help);
-        self.out.push(f);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn push_fix(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        range: Range,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-        fix: Edit,
-    ) {
-        let f = self
-            .doc
-            .finding(severity, code, range, pointer, message, help)
-            .with_fix(fix);
-        self.out.push(f);
-    }
-
     fn replace(range: Range, replacement: String) -> Edit {
         Edit {
             start: range.start,
