@@ -96,4 +96,24 @@ fn main() {
     let policy = large_policy(400);
     compare("policy, 800 statements", &policy, DocumentKind::Policy);
     println!("target: validation within 3x of bare parsing");
+
+    // Linear in the document: four times the statements, about four times the time.
+    let options = ValidateOptions::default();
+    let small = large_policy(100);
+    let time = |text: &str| {
+        median_time(Duration::from_secs(1), || {
+            black_box(validate(
+                black_box(text),
+                Some(DocumentKind::Policy),
+                &options,
+            ));
+        })
+    };
+    let (t_small, t_large) = (time(&small), time(&policy));
+    println!(
+        "policy scaling: 200 -> 800 statements, {:.2} ms -> {:.2} ms ({:.1}x time for 4x input; quadratic would be 16x)",
+        t_small.as_secs_f64() * 1e3,
+        t_large.as_secs_f64() * 1e3,
+        t_large.as_secs_f64() / t_small.as_secs_f64()
+    );
 }
