@@ -61,7 +61,10 @@ fn auto_detects_the_doc_pages_and_the_login_seed_has_warnings_only() {
         lines[1].starts_with("70:19: warning[CURL_PLACEHOLDER_VALUE]"),
         "{out}"
     );
-    assert!(err.starts_with("curl: 0 errors, 3 warnings"), "{err}");
+    assert_eq!(err.trim(), "curl: 0 errors, 3 warnings, 0 suggestions");
+
+    let (_, _, err) = validate(&[&seed("001_02a6c691f944762d.txt")]);
+    assert_eq!(err.trim(), "curl: 1 error, 3 warnings, 0 suggestions");
 
     let (code, out, _) = validate(&["--format", "json", &seed("001_02a6c691f944762d.txt")]);
     assert_eq!(code, 1);

@@ -44,13 +44,20 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         for finding in &report.findings {
             println!("{}", finding.to_line());
         }
-        let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
+        let count = |severity, noun: &str| {
+            let n = report
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .count();
+            format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+        };
         eprintln!(
-            "{}: {} errors, {} warnings, {} suggestions",
+            "{}: {}, {}, {}",
             report.kind.as_str(),
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Suggestion)
+            count(Severity::Error, "error"),
+            count(Severity::Warning, "warning"),
+            count(Severity::Suggestion, "suggestion")
         );
     }
     Ok(if report.has_errors() { 1 } else { 0 })
