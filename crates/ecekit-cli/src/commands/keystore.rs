@@ -357,7 +357,11 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     }
 
     match args.step {
-        Some(n) => print!("{}", outputs[usize::from(n) - 1].1),
+        Some(n) => {
+            let body = &outputs[usize::from(n) - 1].1;
+            print!("{body}");
+            super::end_line_on_terminal(body);
+        }
         None => {
             for (i, (label, body)) in outputs.iter().enumerate() {
                 if let Some(label) = label {
@@ -367,6 +371,9 @@ pub fn run(args: Args) -> Result<u8, CliError> {
                     println!("# {label}");
                 }
                 print!("{body}");
+            }
+            if let Some((_, last)) = outputs.last() {
+                super::end_line_on_terminal(last);
             }
         }
     }

@@ -201,6 +201,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         )));
     }
     print!("{text}");
+    super::end_line_on_terminal(&text);
     let name = &args.name;
     if args.platform_repository {
         eprintln!("note: PUT this body to /api/v1/platform/configuration/snapshots/repositories/{name} on the ECE coordinator.");
