@@ -263,7 +263,8 @@ pub async fn connect(
                 Operation::Login,
                 Some(login_body(&session.username, &password)),
             )
-            .await?;
+            .await
+            .map_err(connection::login_failed)?;
             let token = parse_token_response(&r.body)
                 .map_err(|e| SendError::bad_answer("the login", &e))?;
             Credential::Bearer {

@@ -805,6 +805,21 @@ impl SendError {
     }
 }
 
+/// A failed `POST /api/v1/users/auth/_login`: a 401 there means the user
+/// name or the password, so the checks say that instead of the API-key
+/// advice a 401 gets elsewhere. Other failures are left as they are.
+pub fn login_failed(mut e: SendError) -> SendError {
+    if e.kind == SendErrorKind::Http && e.api.as_ref().is_some_and(|a| a.status == 401) {
+        e.title = "401 Unauthenticated: the login was refused.".to_string();
+        e.checks = vec![
+            "The user name and the password: both are case-sensitive, and the password may have been changed since it was last used.".into(),
+            "The user exists on this ECE installation (users do not carry over between installations); LDAP, Active Directory or SAML users need their security realm set up in ECE.".into(),
+            "Or connect with an API key instead (Sign in with: API key).".into(),
+        ];
+    }
+    e
+}
+
 /// The host permission is missing (never granted, or revoked).
 pub fn permission_missing(coordinator: &Coordinator) -> SendError {
     let origin = coordinator.origin();
@@ -1312,6 +1327,18 @@ mod tests {
             deployment_from_tab_url(&format!("chrome://deployments/{id}")),
             None
         );
+    }
+
+    #[test]
+    fn a_refused_login_says_user_name_and_password() {
+        let body = r#"{"errors":[{"code":"root.unauthenticated","message":"wrong username or password"}]}"#;
+        let e = login_failed(SendError::http(parse_error(401, &[], body, Platform::Ece)));
+        assert!(e.title.contains("login was refused"), "{}", e.title);
+        assert!(e.checks[0].contains("user name and the password"));
+        assert!(e.checks.iter().all(|c| !c.contains("ECE_API_KEY")));
+        assert!(e.detail.contains("wrong username or password"));
+        let other = SendError::http(parse_error(500, &[], "{}", Platform::Ece));
+        assert_eq!(login_failed(other.clone()), other);
     }
 
     #[test]
