@@ -720,6 +720,8 @@ pub enum SendErrorKind {
     BadAnswer,
     /// The request could not be built or sent as asked.
     Invalid,
+    /// The login session (bearer token) has ended or is about to: log in again.
+    SessionExpired,
 }
 
 /// Why a send failed: what happened, why, and what to do. Never holds a
@@ -818,6 +820,29 @@ pub fn login_failed(mut e: SendError) -> SendError {
         ];
     }
     e
+}
+
+/// Before a send with a login session: a bearer token that has expired, or
+/// expires within [`TOKEN_REFRESH_MARGIN_SECS`], is not used; the user is
+/// asked to log in again and nothing is sent. API keys pass (their expiry is
+/// the coordinator's to check, and shown from `X-Elastic-Api-Key-Expiration`).
+/// `Some`: the error to show instead of sending.
+pub fn session_ended(credential: &Credential, now: i64) -> Option<SendError> {
+    let Credential::Bearer { expires_at, .. } = credential else {
+        return None;
+    };
+    let title = match token_state(*expires_at, now) {
+        TokenState::Valid { .. } => return None,
+        TokenState::RefreshNow => "Your login session is about to end.",
+        TokenState::Expired => "Your login session has ended.",
+    };
+    Some(SendError::new(
+        SendErrorKind::SessionExpired,
+        title.to_string(),
+        "Log in again with your user name and password, then send again. Nothing was sent."
+            .to_string(),
+        vec![],
+    ))
 }
 
 /// The host permission is missing (never granted, or revoked).
@@ -1339,6 +1364,30 @@ mod tests {
         assert!(e.detail.contains("wrong username or password"));
         let other = SendError::http(parse_error(500, &[], "{}", Platform::Ece));
         assert_eq!(login_failed(other.clone()), other);
+    }
+
+    #[test]
+    fn a_login_session_is_asked_again_before_it_ends() {
+        let bearer = |t| Credential::Bearer {
+            token: "tok".into(),
+            expires_at: Some(t),
+        };
+        assert_eq!(session_ended(&bearer(5000), 1000), None);
+        let soon = session_ended(&bearer(1060), 1000).unwrap();
+        assert_eq!(soon.kind, SendErrorKind::SessionExpired);
+        assert!(soon.detail.contains("Log in again") && soon.detail.contains("Nothing was sent"));
+        let ended = session_ended(&bearer(900), 1000).unwrap();
+        assert!(ended.title.contains("has ended"));
+        assert!(!format!("{soon}").contains("tok"));
+        assert_eq!(
+            session_ended(&Credential::ApiKey("k".into()), i64::MAX),
+            None
+        );
+        let unknown = Credential::Bearer {
+            token: "t".into(),
+            expires_at: None,
+        };
+        assert_eq!(session_ended(&unknown, 1000), None);
     }
 
     #[test]
