@@ -293,11 +293,13 @@ test('the deployment of the active tab: a Cloud UI deployment page fills in the 
   await cloudUi.close();
 });
 
-test('no secret (API key, login password, keystore values) in the profile or the console', async () => {
-  await context.close();
-  context = null;
+test('no secret (API key, login password, keystore values) in the URL, the profile or the console', async () => {
   const needles = { 'API key': API_KEY, 'login password': PASSWORD, 'access key': ACCESS_KEY,
     'secret key': SECRET_KEY, 'new secret key': NEW_SECRET_KEY };
+  const url = decodeURIComponent(page.url());
+  for (const [what, n] of Object.entries(needles)) assert.ok(!url.includes(n), `the URL holds no ${what}`);
+  await context.close();
+  context = null;
   const hits = [];
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
