@@ -7,8 +7,8 @@ use super::http::{send, Env, Response};
 use super::session::{Op, OpStatus, Pending, Session, SessionAction};
 use crate::state::{Draft, KeystoreRow, Secrets, Storage};
 use ecekit_core::api::connection::{
-    self, check_api_key, keystore_diff, login_body, readback, shown_request, verify_summary,
-    AuthMethod, Coordinator, Credential, ProfileError, SendError, ShownRequest,
+    self, check_api_key, keystore_diff, login_body, readback, session_ended, shown_request,
+    verify_summary, AuthMethod, Coordinator, Credential, ProfileError, SendError, ShownRequest,
 };
 use ecekit_core::api::response::{
     api_key_expiration, parse_deployments_list, parse_keystore_contents, parse_reload_response,
@@ -183,6 +183,13 @@ async fn exchange(
     let mut s = spec(draft, &session, operation);
     s.body = body;
     let request: Request = build_request(&s).map_err(|e| SendError::invalid(e.message))?;
+    if let Some(credential) = &session.credential {
+        if let Some(e) = session_ended(credential, ext::now()) {
+            // An ending login session is dropped: the user logs in again.
+            h.dispatch(SessionAction::Lock);
+            return Err(e);
+        }
+    }
     let env = Env::current(session.timeout_secs);
     let result = send(&env, &c, &request, session.credential.as_ref()).await;
     match &result {
@@ -263,7 +270,8 @@ pub async fn connect(
                 Operation::Login,
                 Some(login_body(&session.username, &password)),
             )
-            .await?;
+            .await
+            .map_err(connection::login_failed)?;
             let token = parse_token_response(&r.body)
                 .map_err(|e| SendError::bad_answer("the login", &e))?;
             Credential::Bearer {

@@ -720,6 +720,8 @@ pub enum SendErrorKind {
     BadAnswer,
     /// The request could not be built or sent as asked.
     Invalid,
+    /// The login session (bearer token) has ended or is about to: log in again.
+    SessionExpired,
 }
 
 /// Why a send failed: what happened, why, and what to do. Never holds a
@@ -803,6 +805,44 @@ impl SendError {
             ],
         )
     }
+}
+
+/// A failed `POST /api/v1/users/auth/_login`: a 401 there means the user
+/// name or the password, so the checks say that instead of the API-key
+/// advice a 401 gets elsewhere. Other failures are left as they are.
+pub fn login_failed(mut e: SendError) -> SendError {
+    if e.kind == SendErrorKind::Http && e.api.as_ref().is_some_and(|a| a.status == 401) {
+        e.title = "401 Unauthenticated: the login was refused.".to_string();
+        e.checks = vec![
+            "The user name and the password: both are case-sensitive, and the password may have been changed since it was last used.".into(),
+            "The user exists on this ECE installation (users do not carry over between installations); LDAP, Active Directory or SAML users need their security realm set up in ECE.".into(),
+            "Or connect with an API key instead (Sign in with: API key).".into(),
+        ];
+    }
+    e
+}
+
+/// Before a send with a login session: a bearer token that has expired, or
+/// expires within [`TOKEN_REFRESH_MARGIN_SECS`], is not used; the user is
+/// asked to log in again and nothing is sent. API keys pass (their expiry is
+/// the coordinator's to check, and shown from `X-Elastic-Api-Key-Expiration`).
+/// `Some`: the error to show instead of sending.
+pub fn session_ended(credential: &Credential, now: i64) -> Option<SendError> {
+    let Credential::Bearer { expires_at, .. } = credential else {
+        return None;
+    };
+    let title = match token_state(*expires_at, now) {
+        TokenState::Valid { .. } => return None,
+        TokenState::RefreshNow => "Your login session is about to end.",
+        TokenState::Expired => "Your login session has ended.",
+    };
+    Some(SendError::new(
+        SendErrorKind::SessionExpired,
+        title.to_string(),
+        "Log in again with your user name and password, then send again. Nothing was sent."
+            .to_string(),
+        vec![],
+    ))
 }
 
 /// The host permission is missing (never granted, or revoked).
@@ -1312,6 +1352,42 @@ mod tests {
             deployment_from_tab_url(&format!("chrome://deployments/{id}")),
             None
         );
+    }
+
+    #[test]
+    fn a_refused_login_says_user_name_and_password() {
+        let body = r#"{"errors":[{"code":"root.unauthenticated","message":"wrong username or password"}]}"#;
+        let e = login_failed(SendError::http(parse_error(401, &[], body, Platform::Ece)));
+        assert!(e.title.contains("login was refused"), "{}", e.title);
+        assert!(e.checks[0].contains("user name and the password"));
+        assert!(e.checks.iter().all(|c| !c.contains("ECE_API_KEY")));
+        assert!(e.detail.contains("wrong username or password"));
+        let other = SendError::http(parse_error(500, &[], "{}", Platform::Ece));
+        assert_eq!(login_failed(other.clone()), other);
+    }
+
+    #[test]
+    fn a_login_session_is_asked_again_before_it_ends() {
+        let bearer = |t| Credential::Bearer {
+            token: "tok".into(),
+            expires_at: Some(t),
+        };
+        assert_eq!(session_ended(&bearer(5000), 1000), None);
+        let soon = session_ended(&bearer(1060), 1000).unwrap();
+        assert_eq!(soon.kind, SendErrorKind::SessionExpired);
+        assert!(soon.detail.contains("Log in again") && soon.detail.contains("Nothing was sent"));
+        let ended = session_ended(&bearer(900), 1000).unwrap();
+        assert!(ended.title.contains("has ended"));
+        assert!(!format!("{soon}").contains("tok"));
+        assert_eq!(
+            session_ended(&Credential::ApiKey("k".into()), i64::MAX),
+            None
+        );
+        let unknown = Credential::Bearer {
+            token: "t".into(),
+            expires_at: None,
+        };
+        assert_eq!(session_ended(&unknown, 1000), None);
     }
 
     #[test]
