@@ -85,6 +85,8 @@ pub struct Draft {
     pub endpoint: String,
     /// The endpoint of an S3-compatible service (MinIO…): an S3 client setting.
     pub s3_endpoint: String,
+    /// The AWS region of an ECE platform-level S3 repository.
+    pub region: String,
     pub kms_key_arn: String,
     /// Set for the bucket-policy form of the access policy.
     pub principal_arn: String,
@@ -108,6 +110,7 @@ impl Default for Draft {
             ref_id: "main-elasticsearch".into(),
             endpoint: String::new(),
             s3_endpoint: String::new(),
+            region: String::new(),
             kms_key_arn: String::new(),
             principal_arn: String::new(),
             keystore: Vec::new(),
@@ -129,6 +132,7 @@ pub enum Field {
     RefId,
     Endpoint,
     S3Endpoint,
+    Region,
     KmsKeyArn,
     PrincipalArn,
 }
@@ -145,6 +149,7 @@ impl Draft {
             Field::RefId => &self.ref_id,
             Field::Endpoint => &self.endpoint,
             Field::S3Endpoint => &self.s3_endpoint,
+            Field::Region => &self.region,
             Field::KmsKeyArn => &self.kms_key_arn,
             Field::PrincipalArn => &self.principal_arn,
         }
@@ -161,6 +166,7 @@ impl Draft {
             Field::RefId => &mut self.ref_id,
             Field::Endpoint => &mut self.endpoint,
             Field::S3Endpoint => &mut self.s3_endpoint,
+            Field::Region => &mut self.region,
             Field::KmsKeyArn => &mut self.kms_key_arn,
             Field::PrincipalArn => &mut self.principal_arn,
         }

@@ -484,6 +484,48 @@ pub async fn repository(h: UseReducerHandle<Session>, draft: Draft) -> Outcome {
     Ok((verify_summary(&spec.name, &nodes), details))
 }
 
+/// The ECE platform repository body: the draft's bucket, region and base
+/// path, and the S3 keys of the draft's client from the keystore rows.
+pub fn platform_repository_body(draft: &Draft, secrets: &Secrets) -> Result<String, String> {
+    let key = |suffix: &str| -> &str {
+        let name = format!("s3.client.{}.{suffix}", draft.client.trim());
+        draft
+            .keystore
+            .iter()
+            .find(|r| r.name.trim() == name && !r.remove)
+            .and_then(|r| secrets.get(r.id))
+            .unwrap_or_default()
+    };
+    let (access_key, secret_key) = (key("access_key"), key("secret_key"));
+    connection::platform_repository_body(&connection::PlatformRepository {
+        name: &draft.repository,
+        bucket: &draft.bucket,
+        region: &draft.region,
+        base_path: &draft.base_path,
+        access_key,
+        secret_key,
+    })
+}
+
+/// Registers the ECE platform-level repository (coordinator API, no proxy).
+pub async fn platform_repository(
+    h: UseReducerHandle<Session>,
+    draft: Draft,
+    body: String,
+) -> Outcome {
+    let name = draft.repository.trim().to_string();
+    progress(
+        &h,
+        Op::PlatformRepository,
+        format!("Registering the platform repository {name}…"),
+    );
+    exchange(&h, &draft, Operation::PlatformRepositoryPut, Some(body)).await?;
+    Ok((
+        format!("Registered {name} as an ECE platform snapshot repository: pick it in Platform > Repositories or in a deployment's snapshot settings."),
+        Vec::new(),
+    ))
+}
+
 /// Reads the deployment (and coordinator) of the active tab's Cloud UI page.
 pub async fn from_tab() -> Result<connection::TabDeployment, String> {
     let url = ext::active_tab_url().await?.ok_or(

@@ -22,6 +22,7 @@ pub enum Op {
     Resync,
     Reload,
     Repository,
+    PlatformRepository,
 }
 
 impl Op {
@@ -37,6 +38,7 @@ impl Op {
             Op::Resync => "Resync keys",
             Op::Reload => "Reload secure settings",
             Op::Repository => "Register and verify the repository",
+            Op::PlatformRepository => "Register the platform repository",
         }
     }
 }

@@ -575,6 +575,21 @@ pub fn page() -> Html {
             Rc::new(move || Box::pin(ops::repository(h.clone(), draft.clone()))),
         )
     };
+    let platform_body = ops::platform_repository_body(&draft, &ctx.secrets);
+    let on_platform_repository = {
+        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let body = platform_body.clone().unwrap_or_default();
+        launch(
+            Op::PlatformRepository,
+            Rc::new(move || {
+                Box::pin(ops::platform_repository(
+                    h.clone(),
+                    draft.clone(),
+                    body.clone(),
+                ))
+            }),
+        )
+    };
     let on_add_client = {
         let d = ctx.draft.clone();
         let preset = outputs::client_preset(draft.storage, &draft.client);
@@ -919,6 +934,21 @@ pub fn page() -> Html {
                     { curl_for(Operation::RepositoryPut, Some(ecekit_core::repository::body(&ops::repository_spec(&draft)))) }
                     { curl_for(Operation::RepositoryVerify, None) }
                 </div>
+                if !ess && draft.storage == Storage::S3 {
+                    <h3 class="section-title">{ "ECE platform repository" }</h3>
+                    <div data-op="platform-repository">
+                        <p class="field-help">{ "A repository for the whole installation (Platform > Repositories), which deployments can then use. Unlike a deployment's repository, ECE keeps its credentials in the repository itself: they come from the client's access_key and secret_key rows above and are not shown here." }</p>
+                        <label class="field"><span class="field-label">{ "Region" }</span>
+                            <input id="conn-region" type="text" placeholder="us-east-1" value={draft.region.clone()} oninput={set(Field::Region)} /></label>
+                        { match &platform_body {
+                            Ok(body) => request_view(&shown(Operation::PlatformRepositoryPut, Some(body.clone()))),
+                            Err(why) => html! { <p class="field-help" data-platform-missing="true">{ why.clone() }</p> },
+                        } }
+                        <div class="row-actions">{ send_button("Register as platform repository", "platform-repository", on_platform_repository, !connected || platform_body.is_err()) }</div>
+                        { status_view(Op::PlatformRepository, session.result(Op::PlatformRepository)) }
+                        { curl_for(Operation::PlatformRepositoryPut, platform_body.clone().ok()) }
+                    </div>
+                }
             </section>
         </section>
     }

@@ -224,6 +224,35 @@ test('resync: remove, then re-add, with its progress; the read-back lists the ke
   await screenshot(page, 'connection-resynced');
 });
 
+test('ECE platform repository: the S3 keys of the client rows go in its settings, and the shown request hides them', async () => {
+  // Connected, with the client's access_key and secret_key rows filled in (the resync test).
+  await page.fill('#conn-repository', 'e2e-platform-snapshots');
+  await page.fill('#conn-bucket', 'e2e-platform-bucket');
+  await page.fill('#conn-region', '');
+  const missing = await page.textContent('[data-op="platform-repository"] [data-platform-missing]');
+  assert.match(missing, /needs its region/);
+  assert.ok(await page.$('[data-action="platform-repository"][disabled]'), 'no Send without a region');
+  await page.fill('#conn-region', 'eu-west-1');
+  const shownText = await page.textContent('[data-op="platform-repository"] .request-text');
+  assert.match(shownText, /PUT .*\/api\/v1\/platform\/configuration\/snapshots\/repositories\/e2e-platform-snapshots/);
+  assert.match(shownText, /"region": "eu-west-1"/);
+  assert.match(shownText, /not shown/);
+  assert.ok(!shownText.includes(ACCESS_KEY) && !shownText.includes(NEW_SECRET_KEY), 'the keys are not shown');
+
+  const done = await run('platform-repository', 'PlatformRepository');
+  assert.match(done, /Registered e2e-platform-snapshots as an ECE platform snapshot repository/);
+  const r = await fetch(`${base}/api/v1/platform/configuration/snapshots/repositories/e2e-platform-snapshots`,
+    { headers: { Authorization: `ApiKey ${API_KEY}` } });
+  assert.equal(r.status, 200);
+  const { config } = await r.json();
+  assert.equal(config.type, 's3');
+  assert.equal(config.settings.bucket, 'e2e-platform-bucket');
+  assert.equal(config.settings.region, 'eu-west-1');
+  assert.equal(sha256(config.settings.access_key), sha256(ACCESS_KEY));
+  assert.equal(sha256(config.settings.secret_key), sha256(NEW_SECRET_KEY));
+  await screenshot(page, 'connection-platform-repository');
+});
+
 test('Elastic Cloud: no proxy, so the Elasticsearch-endpoint command instead of Send', async () => {
   await page.fill('#conn-repository', 'e2e-repo');
   await page.fill('#conn-bucket', 'e2e-snapshots');

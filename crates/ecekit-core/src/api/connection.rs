@@ -410,8 +410,9 @@ pub fn shown_request(request: &Request, credential: Option<&Credential>) -> Show
     }
 }
 
-/// A body with its secrets replaced: keystore `value`s and the login
-/// `password` become `‹N characters, not shown›`.
+/// A body with its secrets replaced: keystore `value`s, the login
+/// `password` and a platform repository's credentials become
+/// `‹N characters, not shown›`.
 pub fn redact_body(operation: Operation, body: &str) -> String {
     let Ok(mut v) = serde_json::from_str::<Value>(body) else {
         return match operation {
@@ -442,11 +443,81 @@ pub fn redact_body(operation: Operation, body: &str) -> String {
                 hide(p);
             }
         }
+        Operation::PlatformRepositoryPut => {
+            let secret = &crate::catalog::catalog().secret_repository_settings;
+            if let Some(settings) = v.get_mut("settings").and_then(Value::as_object_mut) {
+                for (key, value) in settings.iter_mut() {
+                    if secret.contains_key(key) {
+                        hide(value);
+                    }
+                }
+            }
+        }
         _ => return body.to_string(),
     }
     let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
     text.push('\n');
     text
+}
+
+// ------------------------------------------------------- platform repository
+
+/// What an ECE platform-level S3 repository needs. Unlike a deployment's
+/// repository, ECE keeps its credentials in the repository settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlatformRepository<'a> {
+    pub name: &'a str,
+    pub bucket: &'a str,
+    pub region: &'a str,
+    pub base_path: &'a str,
+    pub access_key: &'a str,
+    pub secret_key: &'a str,
+}
+
+/// The `PUT /platform/configuration/snapshots/repositories/<name>` body, or
+/// what is missing or wrong (the repository rules for platform repositories).
+pub fn platform_repository_body(p: &PlatformRepository<'_>) -> Result<String, String> {
+    let missing: Vec<&str> = [
+        ("bucket", p.bucket),
+        ("region", p.region),
+        ("access key", p.access_key),
+        ("secret key", p.secret_key),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.trim().is_empty())
+    .map(|(what, _)| what)
+    .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "An ECE platform repository needs its {}: fill in {} (the keys come from the keystore rows `s3.client.<client>.access_key` and `secret_key`).",
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    let mut spec = crate::repository::RepositorySpec::new("s3", p.name.trim());
+    spec.set("bucket", p.bucket.trim());
+    spec.set("region", p.region.trim());
+    if !p.base_path.trim().is_empty() {
+        spec.set("base_path", p.base_path.trim());
+    }
+    spec.set("access_key", p.access_key);
+    spec.set("secret_key", p.secret_key);
+    let body = crate::repository::platform_body(&spec);
+    let opts = crate::model::ValidateOptions {
+        platform: Some(Platform::Ece),
+        repository_name: Some(p.name.trim().to_string()),
+        platform_repository: true,
+    };
+    let doc = crate::json::parse(&body);
+    let errors: Vec<String> = crate::repository::validate(&doc, &opts)
+        .into_iter()
+        .filter(|f| f.severity == crate::finding::Severity::Error)
+        .map(|f| f.message)
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors.join(" "));
+    }
+    Ok(body)
 }
 
 // ---------------------------------------------------------------- keystore diff
@@ -1406,5 +1477,58 @@ mod tests {
             verify_summary("r", &nodes),
             "Repository r verified on 2 nodes: instance-0, n2."
         );
+    }
+}
+
+#[cfg(test)]
+mod platform_repository_tests {
+    use super::*;
+
+    fn repo<'a>() -> PlatformRepository<'a> {
+        PlatformRepository {
+            name: "ece-snapshots",
+            bucket: "ece-platform-snapshots",
+            region: "eu-west-1",
+            base_path: "",
+            access_key: "AKIAPLATFORMKEY00001",
+            secret_key: "pl4tf0rm/s3cr3t\"$\\",
+        }
+    }
+
+    #[test]
+    fn body_holds_the_credentials_in_settings_and_the_shown_request_hides_them() {
+        let body = platform_repository_body(&repo()).unwrap();
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["type"], "s3");
+        assert_eq!(v["settings"]["bucket"], "ece-platform-snapshots");
+        assert_eq!(v["settings"]["region"], "eu-west-1");
+        assert_eq!(v["settings"]["secret_key"], "pl4tf0rm/s3cr3t\"$\\");
+
+        let shown = redact_body(Operation::PlatformRepositoryPut, &body);
+        assert!(!shown.contains("AKIAPLATFORMKEY00001"), "{shown}");
+        assert!(!shown.contains("pl4tf0rm"), "{shown}");
+        assert!(shown.contains("‹20 characters, not shown›"), "{shown}");
+        assert!(shown.contains("eu-west-1"), "{shown}");
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let err = platform_repository_body(&PlatformRepository {
+            region: " ",
+            secret_key: "",
+            ..repo()
+        })
+        .unwrap_err();
+        assert!(err.contains("needs its region, secret key"), "{err}");
+    }
+
+    #[test]
+    fn the_platform_naming_rules_apply() {
+        let err = platform_repository_body(&PlatformRepository {
+            name: "ECE_Snapshots",
+            ..repo()
+        })
+        .unwrap_err();
+        assert!(err.contains("S3 bucket naming rules"), "{err}");
     }
 }
