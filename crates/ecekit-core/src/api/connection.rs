@@ -412,52 +412,71 @@ pub fn shown_request(request: &Request, credential: Option<&Credential>) -> Show
 
 /// A body with its secrets replaced: keystore `value`s, the login
 /// `password` and a platform repository's credentials become
-/// `‹N characters, not shown›`.
+/// `"‹N characters, not shown›"`. Everything else keeps its exact bytes, so
+/// the request shown is the one sent, but for the hidden values.
 pub fn redact_body(operation: Operation, body: &str) -> String {
-    let Ok(mut v) = serde_json::from_str::<Value>(body) else {
-        return match operation {
-            Operation::KeystoreSet | Operation::Login => "‹body not shown›".to_string(),
-            _ => body.to_string(),
-        };
+    use crate::json::ast;
+    use jsonc_parser::common::Ranged;
+
+    let doc = crate::json::parse(body);
+    let root = match doc.root.as_ref().and_then(ast::Value::as_object) {
+        Some(root) if doc.is_strictly_valid() => root,
+        _ => {
+            return match operation {
+                Operation::KeystoreSet | Operation::Login | Operation::PlatformRepositoryPut => {
+                    "‹body not shown›".to_string()
+                }
+                _ => body.to_string(),
+            }
+        }
     };
-    let hide = |x: &mut Value| {
-        let n = match &*x {
-            Value::String(s) => s.chars().count(),
-            Value::Null => return,
-            other => other.to_string().chars().count(),
-        };
-        *x = Value::String(format!("‹{n} characters, not shown›"));
-    };
+    fn member<'a, 'b>(object: &'a ast::Object<'b>, key: &str) -> Option<&'a ast::Value<'b>> {
+        object
+            .properties
+            .iter()
+            .find(|p| p.name.as_str() == key)
+            .map(|p| &p.value)
+    }
+    let mut hidden: Vec<&ast::Value<'_>> = Vec::new();
     match operation {
         Operation::KeystoreSet => {
-            if let Some(secrets) = v.get_mut("secrets").and_then(Value::as_object_mut) {
-                for entry in secrets.values_mut() {
-                    if let Some(value) = entry.get_mut("value") {
-                        hide(value);
+            if let Some(secrets) = member(root, "secrets").and_then(ast::Value::as_object) {
+                for entry in &secrets.properties {
+                    if let Some(value) = entry.value.as_object().and_then(|e| member(e, "value")) {
+                        hidden.push(value);
                     }
                 }
             }
         }
-        Operation::Login => {
-            if let Some(p) = v.get_mut("password") {
-                hide(p);
-            }
-        }
+        Operation::Login => hidden.extend(member(root, "password")),
         Operation::PlatformRepositoryPut => {
             let secret = &crate::catalog::catalog().secret_repository_settings;
-            if let Some(settings) = v.get_mut("settings").and_then(Value::as_object_mut) {
-                for (key, value) in settings.iter_mut() {
-                    if secret.contains_key(key) {
-                        hide(value);
+            if let Some(settings) = member(root, "settings").and_then(ast::Value::as_object) {
+                for setting in &settings.properties {
+                    if secret.contains_key(setting.name.as_str()) {
+                        hidden.push(&setting.value);
                     }
                 }
             }
         }
-        _ => return body.to_string(),
+        _ => {}
     }
-    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
-    text.push('\n');
-    text
+    hidden.retain(|v| !matches!(v, ast::Value::NullKeyword(_)));
+    hidden.sort_by_key(|v| v.range().start);
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for value in hidden {
+        let range = value.range();
+        let chars = match value {
+            ast::Value::StringLit(s) => s.value.chars().count(),
+            _ => body[range.start..range.end].chars().count(),
+        };
+        out.push_str(&body[at..range.start]);
+        out.push_str(&format!("\"‹{chars} characters, not shown›\""));
+        at = range.end;
+    }
+    out.push_str(&body[at..]);
+    out
 }
 
 // ------------------------------------------------------- platform repository
@@ -1509,6 +1528,21 @@ mod platform_repository_tests {
         assert!(!shown.contains("pl4tf0rm"), "{shown}");
         assert!(shown.contains("‹20 characters, not shown›"), "{shown}");
         assert!(shown.contains("eu-west-1"), "{shown}");
+    }
+
+    #[test]
+    fn redaction_keeps_every_other_byte_and_hides_all_of_a_broken_body() {
+        let body = "{\n  \"secrets\": {\n    \"s3.client.default.access_key\": {\n      \"value\": \"AKIA\\\"X\",\n      \"as_file\": false\n    },\n    \"s3.client.old.secret_key\": {}\n  }\n}";
+        let shown = redact_body(Operation::KeystoreSet, body);
+        assert_eq!(
+            shown,
+            body.replace("\"AKIA\\\"X\"", "\"‹6 characters, not shown›\"")
+        );
+        let broken = body.replace("\"as_file\"", "as_file");
+        assert_eq!(
+            redact_body(Operation::KeystoreSet, &broken),
+            "‹body not shown›"
+        );
     }
 
     #[test]
