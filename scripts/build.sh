@@ -27,8 +27,18 @@ wasm_build() {
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" "$WASM_CARGO" "$@"
   fi
 }
-wasm_build build --release --quiet --target wasm32-unknown-unknown -p ecekit-web --lib
-wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/ecekit_web.wasm"
+if [ "${PAGE_BUILD_STD:-}" = 1 ]; then
+  # See scripts/setup.sh: std with the release profile, no panic locations.
+  page_target=target/wasm-page
+  PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$page_target" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none" \
+    /usr/bin/cargo build --release --quiet --target wasm32-unknown-unknown -p ecekit-web --lib \
+    -Zbuild-std=std,panic_abort
+  wasm="$page_target/wasm32-unknown-unknown/release/ecekit_web.wasm"
+else
+  wasm_build build --release --quiet --target wasm32-unknown-unknown -p ecekit-web --lib
+  wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/ecekit_web.wasm"
+fi
 
 out=target/web-bindgen
 rm -rf "$out" && mkdir -p "$out"
