@@ -201,7 +201,7 @@ async fn exchange(
             }
         }
         Err(e) if e.kind == connection::SendErrorKind::Cors => {
-            h.dispatch(SessionAction::CorsBlocked)
+            h.dispatch(SessionAction::CorsBlocked(c.origin()))
         }
         Err(e) if e.kind == connection::SendErrorKind::PermissionMissing => {
             h.dispatch(SessionAction::Granted(Some(false)))
@@ -286,10 +286,9 @@ pub async fn connect(
     let r = match r {
         Ok(r) => r,
         Err(e) => {
-            // A refused credential is not kept in memory; what was typed stays.
-            if matches!(e.api.as_ref().map(|a| a.status), Some(401)) {
-                h.dispatch(SessionAction::Lock);
-            }
+            // Not connected (refused, blocked or unreachable): no credential is
+            // kept in memory and nothing says "Connected"; what was typed stays.
+            h.dispatch(SessionAction::Lock);
             return Err(e);
         }
     };

@@ -87,8 +87,9 @@ pub struct Session {
     pub deployments: Option<Vec<DeploymentSummary>>,
     /// The key names of the last keystore listing.
     pub keys: Option<Vec<String>>,
-    /// A plain page's request was blocked by CORS.
-    pub cors_blocked: bool,
+    /// The coordinator origin that blocked a plain page's request (CORS):
+    /// another coordinator gets its own chance.
+    pub cors_blocked: Option<String>,
     /// The extension holds the host permission for the coordinator.
     pub granted: Option<bool>,
     /// The operation in flight: every Send is off meanwhile.
@@ -107,7 +108,7 @@ impl Default for Session {
             expiry: None,
             deployments: None,
             keys: None,
-            cors_blocked: false,
+            cors_blocked: None,
             granted: None,
             busy: None,
             results: Vec::new(),
@@ -148,7 +149,8 @@ pub enum SessionAction {
     Expiry(Option<KeyExpiry>),
     Deployments(Vec<DeploymentSummary>),
     Keys(Vec<String>),
-    CorsBlocked,
+    /// The origin that refused a plain page's request.
+    CorsBlocked(String),
     Granted(Option<bool>),
     Busy(Option<Op>),
     Status(Op, OpStatus),
@@ -173,7 +175,7 @@ impl Reducible for Session {
             SessionAction::Expiry(e) => s.expiry = e,
             SessionAction::Deployments(d) => s.deployments = Some(d),
             SessionAction::Keys(k) => s.keys = Some(k),
-            SessionAction::CorsBlocked => s.cors_blocked = true,
+            SessionAction::CorsBlocked(origin) => s.cors_blocked = Some(origin),
             SessionAction::Granted(g) => s.granted = g,
             SessionAction::Busy(b) => s.busy = b,
             SessionAction::Status(op, status) => {

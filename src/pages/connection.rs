@@ -163,7 +163,7 @@ pub fn page() -> Html {
             in_extension,
             ext::page_origin().as_deref(),
             c,
-            session.cors_blocked,
+            session.cors_blocked.as_deref() == Some(c.origin().as_str()),
         )
     });
     let can_send = reach.is_none_or(|r| r.can_send());
