@@ -268,10 +268,12 @@ pub fn validate(doc: &JsonDoc<'_>, opts: &ValidateOptions) -> Vec<Finding> {
         );
         return c.out;
     };
-    let wrapped = root_obj
-        .properties
-        .iter()
-        .any(|p| matches!(p.name.as_str(), "type" | "settings"));
+    // `{}` is no bare settings object either: it misses the type.
+    let wrapped = root_obj.properties.is_empty()
+        || root_obj
+            .properties
+            .iter()
+            .any(|p| matches!(p.name.as_str(), "type" | "settings"));
 
     let mut ty: Option<&'static RepositoryTypeSpec> = None;
     let mut type_known = false;

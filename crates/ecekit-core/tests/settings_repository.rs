@@ -135,6 +135,7 @@ fn clean_bodies_have_no_findings() {
 #[test]
 fn shape_errors() {
     assert_eq!(codes(&check("[]")), [NOT_OBJECT]);
+    assert_eq!(codes(&check("{}")), [MISSING_TYPE]);
     assert_eq!(
         codes(&check(r#"{"settings": {"bucket": "b-1"}}"#)),
         [MISSING_TYPE]
