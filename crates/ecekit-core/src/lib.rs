@@ -6,6 +6,8 @@
 pub mod finding;
 pub mod json;
 pub mod model;
+// Field access for the embedded data files.
+mod data_file;
 
 // The settings domain: the catalog data, units, keystore bodies, repository bodies.
 pub mod catalog;

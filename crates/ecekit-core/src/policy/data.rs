@@ -3,8 +3,9 @@
 //! for constant-time look-ups (case-insensitive, as IAM matches action and
 //! condition-key names).
 
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::data_file::{self, section};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -55,69 +56,6 @@ pub type FxSet<K> = HashSet<K, FxBuild>;
 
 const S3_ACTIONS: &str = include_str!("../../data/s3-actions.json");
 const IAM_POLICY: &str = include_str!("../../data/iam-policy.json");
-
-#[derive(Deserialize)]
-struct RawAction {
-    access: String,
-    resources: Vec<String>,
-    #[serde(default)]
-    conditions: Vec<String>,
-    #[serde(default)]
-    without: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawSnapshot {
-    bucket_actions: Vec<String>,
-    object_actions: Vec<String>,
-    kms_actions: Vec<String>,
-    risky_actions: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawS3 {
-    resource_types: BTreeMap<String, String>,
-    condition_keys: BTreeMap<String, String>,
-    common_condition_keys: Vec<String>,
-    actions: BTreeMap<String, RawAction>,
-    api_operations: BTreeMap<String, serde_json::Value>,
-    snapshot: RawSnapshot,
-}
-
-#[derive(Deserialize)]
-struct RawKms {
-    resource_types: BTreeMap<String, String>,
-    condition_keys: BTreeMap<String, String>,
-    common_condition_keys: Vec<String>,
-    actions: BTreeMap<String, RawAction>,
-}
-
-#[derive(Deserialize)]
-struct RawVersions {
-    current: String,
-    old: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawQuotas {
-    inline_user_policy: usize,
-    managed_policy: usize,
-    bucket_policy: usize,
-}
-
-#[derive(Deserialize)]
-struct RawIam {
-    versions: RawVersions,
-    top_level_keys: Vec<String>,
-    statement_keys: Vec<String>,
-    principal_keys: Vec<String>,
-    partitions: Vec<String>,
-    quotas: RawQuotas,
-    condition_operators: BTreeMap<String, String>,
-    global_condition_keys: BTreeMap<String, String>,
-    services: Vec<String>,
-    kms: RawKms,
-}
 
 /// One action of a service: its canonical name, access level, the resource
 /// types it applies to (indexes into [`Service::resource_types`]; empty means
@@ -303,26 +241,27 @@ fn parse_template(name: &str, arn: &str) -> ResourceType {
     }
 }
 
-fn build_service(
-    prefix: &'static str,
-    resource_types: &BTreeMap<String, String>,
-    condition_keys: &BTreeMap<String, String>,
-    common: &[String],
-    actions: &BTreeMap<String, RawAction>,
-) -> Service {
-    let types: Vec<ResourceType> = resource_types
+/// A service of the data files: `resource_types`, `condition_keys`,
+/// `common_condition_keys` and `actions` (read as the derived structs did).
+fn build_service(prefix: &'static str, raw: &Value) -> Service {
+    let types: Vec<ResourceType> = data_file::string_map(raw, "resource_types")
         .iter()
         .map(|(n, arn)| parse_template(n, arn))
         .collect();
     let mut keys = KeyTable::default();
-    for (k, t) in condition_keys {
-        keys.insert(k, t);
+    for (k, t) in data_file::string_map(raw, "condition_keys") {
+        keys.insert(&k, &t);
     }
+    let common = data_file::strings(raw, "common_condition_keys");
+    let actions = data_file::object(raw, "actions");
     let mut list = Vec::with_capacity(actions.len());
     let mut by_lower = FxMap::default();
-    for (name, raw) in actions {
+    for (name, action) in actions {
+        let resources = data_file::strings(action, "resources");
+        let conditions = data_file::opt_strings(action, "conditions").unwrap_or_default();
+        let without = data_file::opt_strings(action, "without").unwrap_or_default();
         let mut mask = 0u32;
-        for r in &raw.resources {
+        for r in &resources {
             let r = r.trim_end_matches('*');
             if let Some(i) = types.iter().position(|t| t.name == r) {
                 mask |= 1 << i;
@@ -332,8 +271,8 @@ fn build_service(
         let mut key_prefixes = Vec::new();
         let all = common
             .iter()
-            .filter(|k| !raw.without.contains(k))
-            .chain(raw.conditions.iter());
+            .filter(|k| !without.contains(k))
+            .chain(conditions.iter());
         for k in all {
             let cut = k.find("${").or_else(|| k.find('<'));
             match cut {
@@ -348,7 +287,7 @@ fn build_service(
         list.push(Action {
             name: name.clone(),
             lower: name.to_ascii_lowercase(),
-            access: raw.access.clone(),
+            access: data_file::string(action, "access"),
             resource_mask: mask,
             keys: exact,
             key_prefixes,
@@ -366,24 +305,12 @@ fn build_service(
 fn load() -> IamData {
     // The data files are part of the build: a parse failure is a build defect
     // that every test catches, never a user input problem.
-    let s3: RawS3 = serde_json::from_str(S3_ACTIONS).expect("data/s3-actions.json is valid");
-    let iam: RawIam = serde_json::from_str(IAM_POLICY).expect("data/iam-policy.json is valid");
-    let s3_service = build_service(
-        "s3",
-        &s3.resource_types,
-        &s3.condition_keys,
-        &s3.common_condition_keys,
-        &s3.actions,
-    );
-    let kms_service = build_service(
-        "kms",
-        &iam.kms.resource_types,
-        &iam.kms.condition_keys,
-        &iam.kms.common_condition_keys,
-        &iam.kms.actions,
-    );
+    let s3 = data_file::parse(S3_ACTIONS, "data/s3-actions.json");
+    let iam = data_file::parse(IAM_POLICY, "data/iam-policy.json");
+    let s3_service = build_service("s3", &s3);
+    let kms_service = build_service("kms", section(&iam, "kms"));
     let mut api_operations = FxMap::default();
-    for (op, targets) in &s3.api_operations {
+    for (op, targets) in data_file::object(&s3, "api_operations") {
         if let Some(list) = targets.as_array() {
             let names = list
                 .iter()
@@ -393,45 +320,48 @@ fn load() -> IamData {
         }
     }
     let mut operators = FxMap::default();
-    for (name, ty) in &iam.condition_operators {
+    for (name, ty) in data_file::string_map(&iam, "condition_operators") {
         operators.insert(
             name.to_ascii_lowercase(),
             Operator {
-                name: name.clone(),
-                value_type: ty.clone(),
+                name,
+                value_type: ty,
             },
         );
     }
     let mut global_keys = KeyTable::default();
-    for (k, t) in &iam.global_condition_keys {
-        global_keys.insert(k, t);
+    for (k, t) in data_file::string_map(&iam, "global_condition_keys") {
+        global_keys.insert(&k, &t);
     }
-    let services: FxSet<String> = iam
-        .services
+    let service_list = data_file::strings(&iam, "services");
+    let services: FxSet<String> = service_list
         .iter()
         .map(|s| s.to_ascii_lowercase())
         .collect();
+    let snapshot = section(&s3, "snapshot");
+    let versions = section(&iam, "versions");
+    let quotas = section(&iam, "quotas");
     IamData {
         s3: s3_service,
         kms: kms_service,
         api_operations,
-        snapshot_bucket_actions: s3.snapshot.bucket_actions,
-        snapshot_object_actions: s3.snapshot.object_actions,
-        snapshot_kms_actions: s3.snapshot.kms_actions,
-        risky_s3_actions: s3.snapshot.risky_actions,
-        current_version: iam.versions.current,
-        old_versions: iam.versions.old,
-        top_level_keys: iam.top_level_keys,
-        statement_keys: iam.statement_keys,
-        principal_keys: iam.principal_keys,
-        partitions: iam.partitions,
-        inline_user_policy_quota: iam.quotas.inline_user_policy,
-        managed_policy_quota: iam.quotas.managed_policy,
-        bucket_policy_quota: iam.quotas.bucket_policy,
+        snapshot_bucket_actions: data_file::strings(snapshot, "bucket_actions"),
+        snapshot_object_actions: data_file::strings(snapshot, "object_actions"),
+        snapshot_kms_actions: data_file::strings(snapshot, "kms_actions"),
+        risky_s3_actions: data_file::strings(snapshot, "risky_actions"),
+        current_version: data_file::string(versions, "current"),
+        old_versions: data_file::strings(versions, "old"),
+        top_level_keys: data_file::strings(&iam, "top_level_keys"),
+        statement_keys: data_file::strings(&iam, "statement_keys"),
+        principal_keys: data_file::strings(&iam, "principal_keys"),
+        partitions: data_file::strings(&iam, "partitions"),
+        inline_user_policy_quota: data_file::usize_at(quotas, "inline_user_policy"),
+        managed_policy_quota: data_file::usize_at(quotas, "managed_policy"),
+        bucket_policy_quota: data_file::usize_at(quotas, "bucket_policy"),
         operators,
         global_keys,
         services,
-        service_list: iam.services,
+        service_list,
     }
 }
 
