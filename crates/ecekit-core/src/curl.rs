@@ -1551,13 +1551,19 @@ fn ends_digit(s: &str) -> bool {
 }
 
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => {
-            f.to_uppercase().chain(c).collect::<String>() + if s.ends_with('.') { "" } else { "." }
-        }
-        None => String::new(),
+    if s.is_empty() {
+        return String::new();
     }
+    let mut out = s.to_string();
+    // The reasons are English text: ASCII upper-casing is enough and keeps
+    // core's Unicode case tables out of the wasm.
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    if !s.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 /// At most 40 characters of `s`, for messages.
