@@ -1311,7 +1311,9 @@ fn check_service_account<'v>(
 }
 
 fn is_aws_access_key_prefix(s: &str) -> bool {
-    s.len() >= 4 && (s[..4].eq_ignore_ascii_case("AKIA") || s[..4].eq_ignore_ascii_case("ASIA"))
+    // Bytes, not `&s[..4]`: byte 4 may fall inside a multi-byte character.
+    let head = s.as_bytes().get(..4).unwrap_or_default();
+    head.eq_ignore_ascii_case(b"AKIA") || head.eq_ignore_ascii_case(b"ASIA")
 }
 
 fn is_aws_access_key(s: &str) -> bool {
@@ -1506,5 +1508,15 @@ fn check_azure(c: &mut Checker<'_, '_>, client: &str, ops: &ClientOps<'_>) {
                 format!("Add `azure.client.{client}.account` with the storage account name, unless the keystore already holds it."),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_access_key_prefix_check_survives_multi_byte_text() {
+        assert!(!super::is_aws_access_key_prefix("&\u{9bc72}V"));
+        assert!(super::is_aws_access_key_prefix("akiaXYZ"));
+        assert!(!super::is_aws_access_key_prefix("AKI"));
     }
 }
