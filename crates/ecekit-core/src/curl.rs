@@ -1461,8 +1461,7 @@ impl<'t> Checker<'t, '_> {
         };
         let count = |n: &str| self.vars.iter().filter(|v| v.name == n).count();
         let mut names: Vec<&str> = self.vars.iter().map(|v| v.name.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
+        crate::sort::sort_dedup(&mut names);
         let mut candidates: Vec<String> = KNOWN_VARIABLES.iter().map(|s| s.to_string()).collect();
         candidates.extend(assigned.iter().cloned());
         let mut found = Vec::new();

@@ -208,8 +208,7 @@ impl ResyncPlan {
 /// The resync plan for `secrets`.
 pub fn resync_plan(secrets: &[Secret]) -> ResyncPlan {
     let mut names: Vec<String> = secrets.iter().map(|s| s.name.clone()).collect();
-    names.sort();
-    names.dedup();
+    crate::sort::sort_dedup(&mut names);
     let changes: Vec<SecretChange> = secrets.iter().cloned().map(SecretChange::Set).collect();
     ResyncPlan {
         remove_body: removal_body(names.iter().map(String::as_str)),

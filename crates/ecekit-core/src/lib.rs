@@ -6,6 +6,7 @@
 pub mod finding;
 pub mod json;
 pub mod model;
+pub mod sort;
 // Field access for the embedded data files.
 mod data_file;
 
