@@ -503,10 +503,13 @@ fn load() -> Catalog {
         });
     }
 
-    let secret_repository_settings = data_file::object(&rules, "secret_repository_settings")
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), Provider::parse(v.as_str()?)?)))
-        .collect();
+    // Inserts rather than `collect()`, which sorts first: one sort copy fewer in the wasm.
+    let mut secret_repository_settings = BTreeMap::new();
+    for (key, value) in data_file::object(&rules, "secret_repository_settings") {
+        if let Some(provider) = value.as_str().and_then(Provider::parse) {
+            secret_repository_settings.insert(key.clone(), provider);
+        }
+    }
     let aws = section(&raw, "aws");
 
     Catalog {

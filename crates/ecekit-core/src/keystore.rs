@@ -165,7 +165,12 @@ pub fn patch_body(changes: &[SecretChange]) -> String {
 
 /// The PATCH body that removes `names`.
 pub fn removal_body<'a, I: IntoIterator<Item = &'a str>>(names: I) -> String {
-    render(&Body(names.into_iter().map(|n| (n, Entry(None))).collect()))
+    // Inserts rather than `collect()`, which sorts first: one sort copy fewer in the wasm.
+    let mut map = BTreeMap::new();
+    for name in names {
+        map.insert(name, Entry(None));
+    }
+    render(&Body(map))
 }
 
 /// The two PATCH bodies that resync settings that are out of sync on some
