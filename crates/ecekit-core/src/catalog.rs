@@ -633,6 +633,11 @@ pub fn suggest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    // One compiled copy of the search for every kind of candidate list.
+    nearest(input, &mut candidates.into_iter())
+}
+
+fn nearest<'a>(input: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
     let norm = |s: &str| s.to_ascii_lowercase().replace('-', "_");
     let wanted = norm(input);
     let mut best: Option<(&'a str, f64)> = None;

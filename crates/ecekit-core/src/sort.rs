@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 /// Sorts `items` stably by `compare`: the same result as `items.sort_by(compare)`.
 pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     let order = stable_order(items.len(), &|a, b| compare(&items[a], &items[b]));
-    permute(items, &order);
+    permute(&order, &mut |a, b| items.swap(a, b));
 }
 
 /// Sorts and removes duplicates, like `items.sort(); items.dedup()`.
@@ -27,11 +27,11 @@ fn stable_order(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<u
     order
 }
 
-/// Moves the item now at `order[k]` to position `k`, one cycle of the
-/// permutation at a time.
-fn permute<T>(items: &mut [T], order: &[usize]) {
-    let mut placed = vec![false; items.len()];
-    for start in 0..items.len() {
+/// Moves the item now at `order[k]` to position `k` with `swap`, one cycle
+/// of the permutation at a time.
+fn permute(order: &[usize], swap: &mut dyn FnMut(usize, usize)) {
+    let mut placed = vec![false; order.len()];
+    for start in 0..order.len() {
         let mut k = start;
         while !placed[k] {
             placed[k] = true;
@@ -39,7 +39,7 @@ fn permute<T>(items: &mut [T], order: &[usize]) {
             if source == start {
                 break;
             }
-            items.swap(k, source);
+            swap(k, source);
             k = source;
         }
     }
