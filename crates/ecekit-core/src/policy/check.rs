@@ -1513,7 +1513,7 @@ impl<'a, 'd> Cx<'a, 'd> {
         }
         let message_tail = "IAM ignores an action that does not exist, so it grants nothing, and S3 rejects a bucket policy that contains it (Access Analyzer: Invalid action).";
         if svc == Svc::S3 {
-            if let Some((op, targets)) = self.d.api_operations.get(&name.to_ascii_lowercase()) {
+            if let Some((op, targets)) = self.d.api_operation(&name.to_ascii_lowercase()) {
                 let actions: Vec<String> = targets.iter().map(|t| format!("s3:{t}")).collect();
                 let message = format!(
                     "s3:{op} is the name of an S3 API operation, not of an IAM action: it is authorized by {}. {message_tail}",

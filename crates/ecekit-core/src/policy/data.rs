@@ -100,7 +100,10 @@ pub struct ResourceType {
 /// (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`), each with its type.
 #[derive(Debug, Default)]
 pub struct KeyTable {
-    exact: FxMap<String, (String, String)>,
+    /// Lower-case key → index into `entries`.
+    exact: FxMap<String, usize>,
+    /// Canonical spelling and type.
+    entries: Vec<(String, String)>,
     prefixes: Vec<(String, String, String)>,
 }
 
@@ -117,15 +120,21 @@ impl KeyTable {
                 ty.to_string(),
             )),
             None => {
-                self.exact
-                    .insert(key.to_ascii_lowercase(), (key.to_string(), ty.to_string()));
+                let entry = (key.to_string(), ty.to_string());
+                insert_indexed(
+                    &mut self.exact,
+                    &mut self.entries,
+                    key.to_ascii_lowercase(),
+                    entry,
+                );
             }
         }
     }
 
     /// The canonical spelling and type of `key_lower`, if known.
     pub fn get(&self, key_lower: &str) -> Option<(&str, &str)> {
-        if let Some((k, t)) = self.exact.get(key_lower) {
+        if let Some(&i) = self.exact.get(key_lower) {
+            let (k, t) = &self.entries[i];
             return Some((k, t));
         }
         self.prefixes
@@ -136,9 +145,10 @@ impl KeyTable {
 
     /// Every key's canonical spelling (for "did you mean").
     pub fn names(&self) -> impl Iterator<Item = &str> {
+        // In the map's order, as when the entries were its values.
         self.exact
             .values()
-            .map(|(k, _)| k.as_str())
+            .map(|&i| self.entries[i].0.as_str())
             .chain(self.prefixes.iter().map(|(_, k, _)| k.as_str()))
     }
 }
@@ -189,8 +199,10 @@ pub struct Operator {
 pub struct IamData {
     pub s3: Service,
     pub kms: Service,
-    /// S3 API operation names (lower case) that are not IAM actions → the actions that authorize them.
-    pub api_operations: FxMap<String, (String, Vec<String>)>,
+    /// S3 API operation names (lower case) that are not IAM actions → index
+    /// into `api_operation_list`: the name and the actions that authorize it.
+    api_operations: FxMap<String, usize>,
+    api_operation_list: Vec<(String, Vec<String>)>,
     pub snapshot_bucket_actions: Vec<String>,
     pub snapshot_object_actions: Vec<String>,
     pub snapshot_kms_actions: Vec<String>,
@@ -205,7 +217,9 @@ pub struct IamData {
     pub inline_user_policy_quota: usize,
     pub managed_policy_quota: usize,
     pub bucket_policy_quota: usize,
-    operators: FxMap<String, Operator>,
+    /// Lower-case name → index into `operator_list`.
+    operators: FxMap<String, usize>,
+    operator_list: Vec<Operator>,
     pub global_keys: KeyTable,
     services: FxSet<String>,
     pub service_list: Vec<String>,
@@ -214,15 +228,41 @@ pub struct IamData {
 impl IamData {
     /// The operator named `base_lower` (lower case, without `IfExists` and set prefix).
     pub fn operator(&self, base_lower: &str) -> Option<&Operator> {
-        self.operators.get(base_lower)
+        self.operators
+            .get(base_lower)
+            .map(|&i| &self.operator_list[i])
     }
 
+    /// In the map's order, as when the operators were its values.
     pub fn operator_names(&self) -> impl Iterator<Item = &str> {
-        self.operators.values().map(|o| o.name.as_str())
+        self.operators
+            .values()
+            .map(|&i| self.operator_list[i].name.as_str())
+    }
+
+    /// The S3 API operation named `name_lower` (lower case) that is not an
+    /// IAM action: its name and the actions that authorize it.
+    pub fn api_operation(&self, name_lower: &str) -> Option<&(String, Vec<String>)> {
+        self.api_operations
+            .get(name_lower)
+            .map(|&i| &self.api_operation_list[i])
     }
 
     pub fn is_service(&self, prefix_lower: &str) -> bool {
         self.services.contains(prefix_lower)
+    }
+}
+
+/// Inserts `value` under `key`, or replaces the value already there, like
+/// `FxMap::insert`: the tables map names to indices so that every one of
+/// them shares one compiled copy of the hash map (a few KB of wasm each).
+fn insert_indexed<V>(index: &mut FxMap<String, usize>, values: &mut Vec<V>, key: String, value: V) {
+    match index.get(&key) {
+        Some(&i) => values[i] = value,
+        None => {
+            index.insert(key, values.len());
+            values.push(value);
+        }
     }
 }
 
@@ -310,24 +350,31 @@ fn load() -> IamData {
     let s3_service = build_service("s3", &s3);
     let kms_service = build_service("kms", section(&iam, "kms"));
     let mut api_operations = FxMap::default();
+    let mut api_operation_list = Vec::new();
     for (op, targets) in data_file::object(&s3, "api_operations") {
         if let Some(list) = targets.as_array() {
             let names = list
                 .iter()
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect();
-            api_operations.insert(op.to_ascii_lowercase(), (op.clone(), names));
+            let entry = (op.clone(), names);
+            insert_indexed(
+                &mut api_operations,
+                &mut api_operation_list,
+                op.to_ascii_lowercase(),
+                entry,
+            );
         }
     }
     let mut operators = FxMap::default();
+    let mut operator_list = Vec::new();
     for (name, ty) in data_file::string_map(&iam, "condition_operators") {
-        operators.insert(
-            name.to_ascii_lowercase(),
-            Operator {
-                name,
-                value_type: ty,
-            },
-        );
+        let lower = name.to_ascii_lowercase();
+        let operator = Operator {
+            name,
+            value_type: ty,
+        };
+        insert_indexed(&mut operators, &mut operator_list, lower, operator);
     }
     let mut global_keys = KeyTable::default();
     for (k, t) in data_file::string_map(&iam, "global_condition_keys") {
@@ -345,6 +392,7 @@ fn load() -> IamData {
         s3: s3_service,
         kms: kms_service,
         api_operations,
+        api_operation_list,
         snapshot_bucket_actions: data_file::strings(snapshot, "bucket_actions"),
         snapshot_object_actions: data_file::strings(snapshot, "object_actions"),
         snapshot_kms_actions: data_file::strings(snapshot, "kms_actions"),
@@ -359,6 +407,7 @@ fn load() -> IamData {
         managed_policy_quota: data_file::usize_at(quotas, "managed_policy"),
         bucket_policy_quota: data_file::usize_at(quotas, "bucket_policy"),
         operators,
+        operator_list,
         global_keys,
         services,
         service_list,
@@ -411,6 +460,9 @@ mod tests {
         assert!(decrypt.supports_key("kms:recipientattestation:pcr7"));
         assert!(decrypt.supports_key("kms:encryptioncontext:bucket"));
         assert!(d.kms.keys.get("kms:recipientattestation:pcr12").is_some());
-        assert_eq!(d.api_operations["listobjectsv2"].1, vec!["ListBucket"]);
+        assert_eq!(
+            d.api_operation("listobjectsv2").unwrap().1,
+            vec!["ListBucket"]
+        );
     }
 }
