@@ -14,7 +14,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-const CATALOG_JSON: &str = include_str!("../data/repository-settings.json");
+// The sections of the file this module reads, minified by build.rs.
+const CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/repository-settings.json"));
 const RULES_JSON: &str = include_str!("../data/settings-rules.json");
 
 /// The repository types ecekit knows, in the order forms list them.
