@@ -12,10 +12,10 @@ const FILE: &str = "repository-settings.json";
 const SECTIONS: &[&str] = &[
     "common_blobstore_repository_settings",
     "repository_types",
-    "repository_name_rules",
-    "keystore",
+    "repository_name_rules.forbidden_chars",
+    "keystore.reserved",
     "aws.s3_bucket_naming",
-    "aws.credentials",
+    "aws.credentials.example_placeholders",
 ];
 
 fn main() {
