@@ -470,6 +470,31 @@ mod tests {
     }
 
     #[test]
+    fn every_stored_key_is_read_back() {
+        // Guards the hand-written reader: a member added to Draft (and so to
+        // its JSON) fails here until Draft::from_value reads it too.
+        let stored: Value = serde_json::from_str(&Draft::default().to_json()).unwrap();
+        for (key, value) in stored.as_object().unwrap() {
+            let new_value = match (key.as_str(), value) {
+                ("platform", _) => Value::from("self-managed"),
+                ("storage", _) => Value::from("gcs"),
+                ("keystore", _) => serde_json::json!([
+                    {"id": 3, "name": "n", "as_file": true, "remove": true}
+                ]),
+                ("repository_settings", _) => serde_json::json!([["a", "b"]]),
+                (_, Value::String(_)) => Value::from(format!("changed {key}")),
+                (_, Value::Number(_)) => Value::from(9),
+                (_, other) => panic!("no test value for `{key}` ({other})"),
+            };
+            let mut changed = stored.clone();
+            changed[key] = new_value;
+            let draft = Draft::from_json(&changed.to_string()).unwrap();
+            let back: Value = serde_json::from_str(&draft.to_json()).unwrap();
+            assert_eq!(back, changed, "`{key}` is not read back");
+        }
+    }
+
+    #[test]
     fn stored_drafts_with_a_field_of_the_wrong_type_are_refused() {
         for json in [
             r#"{"bucket":1}"#,
