@@ -7,7 +7,8 @@
 //! the `SealedKey` record is ever stored; the passphrase and the key never are.
 //! The crypto runs in the browser's Web Crypto (`crypto.subtle`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 pub const ITERATIONS: u32 = 600_000;
 pub const SALT_BYTES: usize = 16;
@@ -15,7 +16,7 @@ pub const IV_BYTES: usize = 12;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What is stored. Everything in it is safe to keep on disk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SealedKey {
     pub v: u32,
     pub kdf: String,
@@ -84,6 +85,24 @@ pub struct RecordParts {
 }
 
 impl SealedKey {
+    /// A stored record: every field must be there with its type (unknown
+    /// fields are ignored). Read field by field rather than with a derived
+    /// `Deserialize`, which costs several KB of wasm.
+    pub fn from_json(text: &str) -> Option<SealedKey> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        let text = |key: &str| value.get(key)?.as_str().map(str::to_string);
+        let number = |key: &str| u32::try_from(value.get(key)?.as_u64()?).ok();
+        Some(SealedKey {
+            v: number("v")?,
+            kdf: text("kdf")?,
+            iterations: number("iterations")?,
+            salt: text("salt")?,
+            iv: text("iv")?,
+            ciphertext: text("ciphertext")?,
+            coordinator: text("coordinator")?,
+        })
+    }
+
     /// Checks the record before any crypto runs.
     pub fn check(&self) -> Result<RecordParts, VaultError> {
         if self.v != FORMAT_VERSION || self.kdf != "PBKDF2-HMAC-SHA256" {
@@ -256,6 +275,20 @@ mod tests {
             ciphertext: "22".repeat(40),
             coordinator: "https://ece.example.com:12443".into(),
         }
+    }
+
+    #[test]
+    fn records_round_trip_through_json_and_incomplete_ones_are_refused() {
+        let json = serde_json::to_string(&record()).unwrap();
+        assert_eq!(SealedKey::from_json(&json), Some(record()));
+        let mut value: Value = serde_json::from_str(&json).unwrap();
+        value["extra"] = Value::Bool(true);
+        assert_eq!(SealedKey::from_json(&value.to_string()), Some(record()));
+        value["iterations"] = Value::from("600000");
+        assert_eq!(SealedKey::from_json(&value.to_string()), None);
+        value.as_object_mut().unwrap().remove("iterations");
+        assert_eq!(SealedKey::from_json(&value.to_string()), None);
+        assert_eq!(SealedKey::from_json("not json"), None);
     }
 
     #[test]

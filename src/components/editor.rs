@@ -61,7 +61,7 @@ pub fn segments(text: &str, findings: &[Finding]) -> Vec<Segment> {
                 .then_some((start, end, f.severity))
         })
         .collect();
-    ranges.sort_by_key(|r| (r.0, r.2));
+    ecekit_core::sort::sort_by(&mut ranges, |a, b| (a.0, a.2).cmp(&(b.0, b.2)));
     let mut out = Vec::new();
     let mut at = 0;
     for (start, end, severity) in ranges {
@@ -223,7 +223,7 @@ pub fn editor(props: &EditorProps) -> Html {
         .iter()
         .map(|f| (f.location.line, f.severity))
         .collect();
-    lines.sort();
+    ecekit_core::sort::sort_by(&mut lines, Ord::cmp);
     lines.dedup_by_key(|l| l.0);
 
     html! {

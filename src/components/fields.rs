@@ -29,7 +29,7 @@ fn input_value(e: &InputEvent) -> Option<String> {
 #[function_component(TextField)]
 pub fn text_field(props: &TextFieldProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
-    let id = format!("field-{:?}", props.field).to_lowercase();
+    let id = format!("field-{:?}", props.field).to_ascii_lowercase();
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
     let field = props.field;

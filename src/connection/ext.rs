@@ -111,7 +111,7 @@ pub async fn load_sealed() -> Option<SealedKey> {
     } else {
         crate::browser::storage::get(SEALED_KEY)
     }?;
-    serde_json::from_str(&text).ok()
+    SealedKey::from_json(&text)
 }
 
 /// Stores the sealed record (it holds no clear text).

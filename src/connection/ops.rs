@@ -362,7 +362,7 @@ pub async fn prepare(
         // Remove then re-add: the names are replaced.
         let mut d = keystore_diff(&current, &last).map_err(|e| SendError::invalid(e.message))?;
         d.replaced.append(&mut d.added);
-        d.replaced.sort();
+        ecekit_core::sort::sort_by(&mut d.replaced, Ord::cmp);
         d
     } else {
         keystore_diff(&current, &last).map_err(|e| SendError::invalid(e.message))?

@@ -7,13 +7,15 @@
 //! GCS/Azure naming rules, ECE platform rules). Both are embedded and parsed
 //! once, on first use.
 
+use crate::data_file::{self, section};
 use crate::model::Provider;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-const CATALOG_JSON: &str = include_str!("../data/repository-settings.json");
+// The sections of the file this module reads, minified by build.rs.
+const CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/repository-settings.json"));
 const RULES_JSON: &str = include_str!("../data/settings-rules.json");
 
 /// The repository types ecekit knows, in the order forms list them.
@@ -223,7 +225,7 @@ pub struct ServiceAccountRules {
 }
 
 /// Rules of the ECE platform-level repositories.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PlatformRepositoryRules {
     pub supported_types: Vec<String>,
     pub s3_required: Vec<String>,
@@ -231,7 +233,7 @@ pub struct PlatformRepositoryRules {
     pub s3_client_settings_allowed: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 struct PlaceholderRules {
     exact: Vec<String>,
     prefixes: Vec<String>,
@@ -241,7 +243,7 @@ struct PlaceholderRules {
     words: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 struct GcsBucketRules {
     min_length: usize,
     max_length: usize,
@@ -251,13 +253,13 @@ struct GcsBucketRules {
     forbidden_substrings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 struct LengthRules {
     min_length: usize,
     max_length: usize,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug)]
 struct S3BucketRules {
     min_length: usize,
     max_length: usize,
@@ -286,112 +288,68 @@ pub struct Catalog {
 }
 
 // ---- raw data ----
+// Read with the `data_file` helpers rather than derived `Deserialize`
+// structs, which cost several KB of wasm each.
 
-#[derive(Deserialize)]
-struct RawCatalog {
-    common_blobstore_repository_settings: Vec<RawSetting>,
-    repository_types: BTreeMap<String, RawType>,
-    repository_name_rules: RawNameRules,
-    keystore: RawKeystore,
-    aws: RawAws,
+fn placeholder_rules(raw: &Value) -> PlaceholderRules {
+    let brackets = data_file::array(raw, "brackets")
+        .iter()
+        .map(|pair| match pair.as_array().map(Vec::as_slice) {
+            Some([Value::String(open), Value::String(close)]) => (open.clone(), close.clone()),
+            _ => panic!("embedded data: `brackets` holds a pair that is not two strings"),
+        })
+        .collect();
+    PlaceholderRules {
+        exact: data_file::strings(raw, "exact"),
+        prefixes: data_file::strings(raw, "prefixes"),
+        suffixes: data_file::strings(raw, "suffixes"),
+        brackets,
+        min_words: data_file::usize_at(raw, "min_words"),
+        words: data_file::strings(raw, "words"),
+    }
 }
 
-#[derive(Deserialize)]
-struct RawType {
-    module: Option<String>,
-    repository_settings: Vec<RawSetting>,
-    #[serde(default)]
-    client_settings: Vec<RawSetting>,
-    #[serde(default)]
-    read_only: bool,
-    gcs_service_account_json: Option<RawServiceAccount>,
+fn gcs_bucket_rules(raw: &Value) -> GcsBucketRules {
+    GcsBucketRules {
+        min_length: data_file::usize_at(raw, "min_length"),
+        max_length: data_file::usize_at(raw, "max_length"),
+        max_length_with_dots: data_file::usize_at(raw, "max_length_with_dots"),
+        max_component_length: data_file::usize_at(raw, "max_component_length"),
+        forbidden_prefixes: data_file::strings(raw, "forbidden_prefixes"),
+        forbidden_substrings: data_file::strings(raw, "forbidden_substrings"),
+    }
 }
 
-#[derive(Deserialize)]
-struct RawServiceAccount {
-    doc_template_keys: Vec<String>,
-    required: BTreeMap<String, String>,
+fn length_rules(raw: &Value) -> LengthRules {
+    LengthRules {
+        min_length: data_file::usize_at(raw, "min_length"),
+        max_length: data_file::usize_at(raw, "max_length"),
+    }
 }
 
-#[derive(Deserialize)]
-struct RawNameRules {
-    forbidden_chars: Vec<String>,
+fn s3_bucket_rules(raw: &Value) -> S3BucketRules {
+    S3BucketRules {
+        min_length: data_file::usize_at(raw, "min_length"),
+        max_length: data_file::usize_at(raw, "max_length"),
+        forbidden_prefixes: data_file::strings(raw, "forbidden_prefixes"),
+        forbidden_suffixes: data_file::strings(raw, "forbidden_suffixes"),
+    }
 }
 
-#[derive(Deserialize)]
-struct RawKeystore {
-    reserved: Vec<String>,
+fn platform_rules(raw: &Value) -> PlatformRepositoryRules {
+    PlatformRepositoryRules {
+        supported_types: data_file::strings(raw, "supported_types"),
+        s3_required: data_file::strings(raw, "s3_required"),
+        s3_optional: data_file::strings(raw, "s3_optional"),
+        s3_client_settings_allowed: data_file::strings(raw, "s3_client_settings_allowed"),
+    }
 }
 
-#[derive(Deserialize)]
-struct RawAws {
-    s3_bucket_naming: S3BucketRules,
-    credentials: RawCredentials,
-}
-
-#[derive(Deserialize)]
-struct RawCredentials {
-    example_placeholders: Vec<String>,
-}
-
-#[derive(Deserialize, Clone)]
-struct RawSetting {
-    name: String,
-    #[serde(rename = "type")]
-    ty: String,
-    #[serde(default)]
-    default: Value,
-    #[serde(default)]
-    secure: bool,
-    secure_kind: Option<String>,
-    #[serde(default)]
-    reloadable: bool,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    deprecated: bool,
-    #[serde(default)]
-    dynamic: bool,
-    #[serde(default)]
-    unverified: bool,
-    #[serde(default)]
-    insecure_repo_setting: bool,
-    #[serde(default)]
-    min: Value,
-    #[serde(default)]
-    max: Value,
-    min_bytes: Option<i64>,
-    max_bytes: Option<i64>,
-    max_documented: Option<i64>,
-    allowed: Option<Vec<String>>,
-    allowed_documented: Option<Vec<String>>,
-    allowed_code: Option<Vec<String>>,
-    allowed_code_sdk_v2: Option<Vec<String>>,
-    allowed_schemes: Option<Vec<String>>,
-    #[serde(default)]
-    rejected: Vec<String>,
-    #[serde(default)]
-    case_insensitive: bool,
-    notes: Option<String>,
-    rule: Option<String>,
-    versions: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawRules {
-    help: BTreeMap<String, Value>,
-    placeholders: PlaceholderRules,
-    gcs_bucket_naming: GcsBucketRules,
-    azure_container_naming: LengthRules,
-    ece_platform_repository: PlatformRepositoryRules,
-    secret_repository_settings: BTreeMap<String, Value>,
-}
-
-fn bound(ty: SettingType, value: &Value, bytes: Option<i64>) -> Option<i128> {
+fn bound(ty: SettingType, value: Option<&Value>, bytes: Option<i64>) -> Option<i128> {
     if let Some(b) = bytes {
         return Some(b as i128);
     }
-    match (ty, value) {
+    match (ty, value?) {
         (_, Value::Number(n)) => n.as_i64().map(i128::from),
         (SettingType::Time, Value::String(s)) => crate::units::parse_time(s).ok(),
         (SettingType::Bytes, Value::String(s)) => {
@@ -401,58 +359,65 @@ fn bound(ty: SettingType, value: &Value, bytes: Option<i64>) -> Option<i128> {
     }
 }
 
-fn display_default(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => None,
+fn display_default(value: Option<&Value>) -> Option<String> {
+    match value? {
         Value::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
     }
 }
 
-fn help_for(help: &BTreeMap<String, Value>, section: &str, name: &str) -> Option<String> {
+fn help_for(help: &Value, section: &str, name: &str) -> Option<String> {
     help.get(section)?.get(name)?.as_str().map(str::to_string)
 }
 
-fn build_setting(raw: RawSetting, help: Option<String>) -> SettingSpec {
-    let ty = SettingType::parse(&raw.ty);
-    let notes = match (&raw.rule, &raw.notes) {
+/// A setting of `data/repository-settings.json`.
+fn build_setting(raw: &Value, help: Option<String>) -> SettingSpec {
+    let name = data_file::string(raw, "name");
+    let ty = SettingType::parse(&data_file::string(raw, "type"));
+    let rule = data_file::opt_string(raw, "rule");
+    let notes = match (rule, data_file::opt_string(raw, "notes")) {
         (Some(r), Some(n)) => Some(format!("{r}; {n}")),
-        (Some(r), None) => Some(r.clone()),
-        (None, Some(n)) => Some(n.clone()),
-        (None, None) => None,
+        (r, n) => r.or(n),
     };
     let help = help.unwrap_or_else(|| match &notes {
         Some(n) => n.clone(),
-        None => format!("`{}`: {}.", raw.name, ty.describe()),
+        None => format!("`{}`: {}.", name, ty.describe()),
     });
-    let allowed = raw
-        .allowed
-        .or(raw.allowed_documented)
-        .or(raw.allowed_schemes)
+    let allowed = ["allowed", "allowed_documented", "allowed_schemes"]
+        .into_iter()
+        .find_map(|key| data_file::opt_strings(raw, key))
         .unwrap_or_default();
-    let code_allowed = raw
-        .allowed_code
-        .or(raw.allowed_code_sdk_v2)
+    let code_allowed = ["allowed_code", "allowed_code_sdk_v2"]
+        .into_iter()
+        .find_map(|key| data_file::opt_strings(raw, key))
         .unwrap_or_default();
     SettingSpec {
-        min: bound(ty, &raw.min, raw.min_bytes),
-        max: bound(ty, &raw.max, raw.max_bytes),
-        documented_max: raw.max_documented.map(i128::from),
-        default: display_default(&raw.default),
+        min: bound(
+            ty,
+            data_file::field(raw, "min"),
+            data_file::opt_i64(raw, "min_bytes"),
+        ),
+        max: bound(
+            ty,
+            data_file::field(raw, "max"),
+            data_file::opt_i64(raw, "max_bytes"),
+        ),
+        documented_max: data_file::opt_i64(raw, "max_documented").map(i128::from),
+        default: display_default(data_file::field(raw, "default")),
         allowed,
         code_allowed,
-        rejected: raw.rejected,
-        case_insensitive: raw.case_insensitive,
+        rejected: data_file::opt_strings(raw, "rejected").unwrap_or_default(),
+        case_insensitive: data_file::flag(raw, "case_insensitive"),
         help,
         notes,
-        deprecated: raw.deprecated,
-        secure: raw.secure,
-        required: raw.required,
-        dynamic: raw.dynamic,
-        insecure_repo_setting: raw.insecure_repo_setting,
-        versions: raw.versions,
-        unverified: raw.unverified,
-        name: raw.name,
+        deprecated: data_file::flag(raw, "deprecated"),
+        secure: data_file::flag(raw, "secure"),
+        required: data_file::flag(raw, "required"),
+        dynamic: data_file::flag(raw, "dynamic"),
+        insecure_repo_setting: data_file::flag(raw, "insecure_repo_setting"),
+        versions: data_file::opt_string(raw, "versions"),
+        unverified: data_file::flag(raw, "unverified"),
+        name,
         ty,
     }
 }
@@ -460,69 +425,67 @@ fn build_setting(raw: RawSetting, help: Option<String>) -> SettingSpec {
 fn load() -> Catalog {
     // The data is embedded and checked by the tests: a parse failure is a
     // build defect, never a user input problem.
-    let raw: RawCatalog =
-        serde_json::from_str(CATALOG_JSON).expect("embedded repository-settings.json is valid");
-    let rules: RawRules =
-        serde_json::from_str(RULES_JSON).expect("embedded settings-rules.json is valid");
-    let help = &rules.help;
+    let raw = data_file::parse(CATALOG_JSON, "repository-settings.json");
+    let rules = data_file::parse(RULES_JSON, "settings-rules.json");
+    let help = section(&rules, "help");
 
-    let common: Vec<RawSetting> = raw.common_blobstore_repository_settings;
+    let common = data_file::array(&raw, "common_blobstore_repository_settings");
+    let raw_types = data_file::object(&raw, "repository_types");
     let mut types = Vec::new();
     let mut service_account = ServiceAccountRules {
         type_value: "service_account".into(),
         required: Vec::new(),
         template_keys: Vec::new(),
     };
-    let mut raw_types = raw.repository_types;
     for name in REPOSITORY_TYPES {
-        let Some(rt) = raw_types.remove(name) else {
+        let Some(rt) = raw_types.get(name) else {
             continue;
         };
         let provider = Provider::parse(name);
-        let mut settings: Vec<SettingSpec> = rt
-            .repository_settings
-            .into_iter()
-            .map(|s| {
-                let h = help_for(help, name, &s.name);
-                build_setting(s, h)
-            })
+        let mut settings: Vec<SettingSpec> = data_file::array(rt, "repository_settings")
+            .iter()
+            .map(|s| build_setting(s, help_for(help, name, &data_file::string(s, "name"))))
             .collect();
-        for c in &common {
-            if settings.iter().any(|s| s.name == c.name) {
+        for c in common {
+            let c_name = data_file::string(c, "name");
+            if settings.iter().any(|s| s.name == c_name) {
                 continue;
             }
-            let h = help_for(help, "common", &c.name);
-            settings.push(build_setting(c.clone(), h));
+            let h = help_for(help, "common", &c_name);
+            settings.push(build_setting(c, h));
         }
         let secure_section = format!("secure.{name}");
         let mut secure_settings = Vec::new();
         let mut client_settings = Vec::new();
-        for s in rt.client_settings {
-            if s.secure {
+        for s in data_file::opt_array(rt, "client_settings").unwrap_or_default() {
+            let s_name = data_file::string(s, "name");
+            if data_file::flag(s, "secure") {
                 if let Some(p) = provider {
+                    let rule = data_file::opt_string(s, "rule");
                     secure_settings.push(SecureSettingSpec {
                         provider: p,
-                        name: s.name.clone(),
-                        kind: if s.secure_kind.as_deref() == Some("file") {
+                        name: s_name.clone(),
+                        kind: if data_file::opt_string(s, "secure_kind").as_deref() == Some("file")
+                        {
                             SecureKind::File
                         } else {
                             SecureKind::String
                         },
-                        reloadable: s.reloadable,
-                        required: s.required,
-                        help: help_for(help, &secure_section, &s.name)
-                            .or_else(|| s.rule.clone())
+                        reloadable: data_file::flag(s, "reloadable"),
+                        required: data_file::flag(s, "required"),
+                        help: help_for(help, &secure_section, &s_name)
+                            .or_else(|| rule.clone())
                             .unwrap_or_default(),
-                        notes: s.rule.clone(),
+                        notes: rule,
                     });
                 }
             }
-            let h = help_for(help, &secure_section, &s.name);
+            let h = help_for(help, &secure_section, &s_name);
             client_settings.push(build_setting(s, h));
         }
-        if let Some(sa) = rt.gcs_service_account_json {
-            service_account.template_keys = sa.doc_template_keys;
-            for (k, v) in sa.required {
+        if let Some(sa) = data_file::field(rt, "gcs_service_account_json") {
+            service_account.template_keys = data_file::strings(sa, "doc_template_keys");
+            for (k, v) in data_file::string_map(sa, "required") {
                 if k == "type" {
                     service_account.type_value = v;
                 } else {
@@ -533,37 +496,44 @@ fn load() -> Catalog {
         types.push(RepositoryTypeSpec {
             name: name.to_string(),
             provider,
-            module: rt.module,
+            module: data_file::opt_string(rt, "module"),
             settings,
             client_settings,
             secure_settings,
-            read_only: rt.read_only,
+            read_only: data_file::flag(rt, "read_only"),
         });
     }
 
-    let secret_repository_settings = rules
-        .secret_repository_settings
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), Provider::parse(v.as_str()?)?)))
-        .collect();
+    // Inserts rather than `collect()`, which sorts first: one sort copy fewer in the wasm.
+    let mut secret_repository_settings = BTreeMap::new();
+    for (key, value) in data_file::object(&rules, "secret_repository_settings") {
+        if let Some(provider) = value.as_str().and_then(Provider::parse) {
+            secret_repository_settings.insert(key.clone(), provider);
+        }
+    }
+    let aws = section(&raw, "aws");
 
     Catalog {
         types,
-        repository_name_forbidden: raw
-            .repository_name_rules
-            .forbidden_chars
-            .iter()
-            .filter_map(|s| s.chars().next())
-            .collect(),
-        reserved_keystore_settings: raw.keystore.reserved,
+        repository_name_forbidden: data_file::strings(
+            section(&raw, "repository_name_rules"),
+            "forbidden_chars",
+        )
+        .iter()
+        .filter_map(|s| s.chars().next())
+        .collect(),
+        reserved_keystore_settings: data_file::strings(section(&raw, "keystore"), "reserved"),
         service_account,
-        platform: rules.ece_platform_repository,
+        platform: platform_rules(section(&rules, "ece_platform_repository")),
         secret_repository_settings,
-        aws_example_credentials: raw.aws.credentials.example_placeholders,
-        placeholders: rules.placeholders,
-        s3_bucket: raw.aws.s3_bucket_naming,
-        gcs_bucket: rules.gcs_bucket_naming,
-        azure_container: rules.azure_container_naming,
+        aws_example_credentials: data_file::strings(
+            section(aws, "credentials"),
+            "example_placeholders",
+        ),
+        placeholders: placeholder_rules(section(&rules, "placeholders")),
+        s3_bucket: s3_bucket_rules(section(aws, "s3_bucket_naming")),
+        gcs_bucket: gcs_bucket_rules(section(&rules, "gcs_bucket_naming")),
+        azure_container: length_rules(section(&rules, "azure_container_naming")),
     }
 }
 
@@ -664,6 +634,11 @@ pub fn suggest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    // One compiled copy of the search for every kind of candidate list.
+    nearest(input, &mut candidates.into_iter())
+}
+
+fn nearest<'a>(input: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
     let norm = |s: &str| s.to_ascii_lowercase().replace('-', "_");
     let wanted = norm(input);
     let mut best: Option<(&'a str, f64)> = None;

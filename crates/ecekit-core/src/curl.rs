@@ -1461,8 +1461,7 @@ impl<'t> Checker<'t, '_> {
         };
         let count = |n: &str| self.vars.iter().filter(|v| v.name == n).count();
         let mut names: Vec<&str> = self.vars.iter().map(|v| v.name.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
+        crate::sort::sort_dedup(&mut names);
         let mut candidates: Vec<String> = KNOWN_VARIABLES.iter().map(|s| s.to_string()).collect();
         candidates.extend(assigned.iter().cloned());
         let mut found = Vec::new();
@@ -1551,13 +1550,19 @@ fn ends_digit(s: &str) -> bool {
 }
 
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => {
-            f.to_uppercase().chain(c).collect::<String>() + if s.ends_with('.') { "" } else { "." }
-        }
-        None => String::new(),
+    if s.is_empty() {
+        return String::new();
     }
+    let mut out = s.to_string();
+    // The reasons are English text: ASCII upper-casing is enough and keeps
+    // core's Unicode case tables out of the wasm.
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    if !s.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 /// At most 40 characters of `s`, for messages.

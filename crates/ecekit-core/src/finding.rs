@@ -130,7 +130,7 @@ impl Finding {
 
 /// Sorts findings by position, then severity, then code, so output is stable.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    crate::sort::sort_by(findings, |a, b| {
         (a.location.start, a.severity, a.code).cmp(&(b.location.start, b.severity, b.code))
     });
 }

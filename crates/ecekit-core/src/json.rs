@@ -224,7 +224,9 @@ fn describe_error(kind: &ParseErrorKind) -> (String, &'static str) {
         NestingDepthExceeded => "Reduce the nesting: no ecekit document is nested that deep.",
         _ => "Correct the JSON at this position.",
     };
-    (kind.to_string().to_lowercase(), help)
+    // ASCII lower-casing is enough for the parser's English messages and
+    // keeps core's Unicode case tables out of the wasm.
+    (kind.to_string().to_ascii_lowercase(), help)
 }
 
 fn is_value_end(token: &Token<'_>) -> bool {

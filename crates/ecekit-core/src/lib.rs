@@ -6,6 +6,9 @@
 pub mod finding;
 pub mod json;
 pub mod model;
+pub mod sort;
+// Field access for the embedded data files.
+mod data_file;
 
 // The settings domain: the catalog data, units, keystore bodies, repository bodies.
 pub mod catalog;

@@ -17,6 +17,23 @@ pub enum Platform {
     SelfManaged,
 }
 
+impl Platform {
+    pub const ALL: [Platform; 3] = [Platform::Ece, Platform::Ess, Platform::SelfManaged];
+
+    /// The name serde writes (`ece`, `ess`, `self-managed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Ece => "ece",
+            Platform::Ess => "ess",
+            Platform::SelfManaged => "self-managed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Platform> {
+        Platform::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
 /// The storage service behind a snapshot repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,4 +105,19 @@ pub struct ValidateOptions {
     /// True for an ECE platform-level repository
     /// (`/platform/configuration/snapshots/repositories/<name>`).
     pub platform_repository: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Platform;
+
+    #[test]
+    fn platform_names_are_the_serde_names() {
+        for platform in Platform::ALL {
+            let json = serde_json::to_string(&platform).unwrap();
+            assert_eq!(json, format!("\"{}\"", platform.as_str()));
+            assert_eq!(Platform::parse(platform.as_str()), Some(platform));
+        }
+        assert_eq!(Platform::parse("ECE"), None);
+    }
 }

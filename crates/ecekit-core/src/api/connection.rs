@@ -638,8 +638,7 @@ pub fn keystore_diff(current: &[String], patch_body: &str) -> Result<KeystoreDif
         &mut diff.absent,
         &mut diff.kept,
     ] {
-        list.sort();
-        list.dedup();
+        crate::sort::sort_dedup(list);
     }
     Ok(diff)
 }
@@ -695,8 +694,7 @@ impl Readback {
 pub fn readback(diff: &KeystoreDiff, after: &[String]) -> Readback {
     let has = |n: &String| after.iter().any(|a| a == n);
     let mut present = after.to_vec();
-    present.sort();
-    present.dedup();
+    crate::sort::sort_dedup(&mut present);
     Readback {
         present,
         missing: diff

@@ -477,7 +477,7 @@ pub fn parse_keystore_contents(body: &str) -> Result<Vec<KeystoreKey>, ParseErro
             as_file: entry.get("as_file").and_then(Value::as_bool),
         })
         .collect();
-    keys.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut keys, |a, b| a.name.cmp(&b.name));
     Ok(keys)
 }
 
@@ -710,7 +710,7 @@ pub fn parse_verify_response(body: &str) -> Result<Vec<VerifiedNode>, ParseError
             name: str_field(n, "name").unwrap_or_default(),
         })
         .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    crate::sort::sort_by(&mut out, |a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
@@ -779,7 +779,7 @@ pub fn parse_reload_response(body: &str) -> Result<ReloadReport, ParseError> {
             }),
         })
         .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    crate::sort::sort_by(&mut out, |a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(ReloadReport {
         cluster_name: str_field(&v, "cluster_name"),
         total: count("total"),

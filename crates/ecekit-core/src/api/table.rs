@@ -4,7 +4,8 @@
 //! by `scripts/extract-api-paths.py` (the test `tests/api_spec.rs` fails when
 //! it no longer matches them). Paths are relative to `/api/v1`.
 
-use serde::{Deserialize, Serialize};
+use crate::data_file;
+use serde::Serialize;
 use std::sync::OnceLock;
 
 /// The embedded table, verbatim.
@@ -94,27 +95,6 @@ enum Segment {
     Rest(String),
 }
 
-#[derive(Deserialize)]
-struct RawTable {
-    endpoints: Vec<RawEndpoint>,
-}
-
-#[derive(Deserialize)]
-struct RawEndpoint {
-    method: String,
-    path: String,
-    operation_id: String,
-    specs: Vec<String>,
-    #[serde(default)]
-    headers: Vec<String>,
-    #[serde(default)]
-    body: Option<String>,
-    #[serde(default)]
-    body_required: bool,
-    #[serde(default)]
-    enums: serde_json::Map<String, serde_json::Value>,
-}
-
 fn parse_segments(path: &str) -> Vec<Segment> {
     let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let mut out = Vec::with_capacity(parts.len());
@@ -139,19 +119,15 @@ pub fn endpoints() -> &'static [Endpoint] {
     static TABLE: OnceLock<Vec<Endpoint>> = OnceLock::new();
     TABLE.get_or_init(|| {
         // The file is committed and checked against the specs by tests/api_spec.rs.
-        let raw: RawTable = serde_json::from_str(DATA).expect("data/api-paths.json is valid");
-        raw.endpoints
-            .into_iter()
-            .map(|e| Endpoint {
-                availability: Availability {
-                    ece: e.specs.iter().any(|s| s == "ece"),
-                    ess: e.specs.iter().any(|s| s == "ess"),
-                    ece_2_13: e.specs.iter().any(|s| s == "ece-2.13"),
-                },
-                segments: parse_segments(&e.path),
-                enums: e
-                    .enums
+        let raw = data_file::parse(DATA, "data/api-paths.json");
+        data_file::array(&raw, "endpoints")
+            .iter()
+            .map(|e| {
+                let specs = data_file::strings(e, "specs");
+                let path = data_file::string(e, "path");
+                let enums = data_file::opt_object(e, "enums")
                     .into_iter()
+                    .flatten()
                     .map(|(name, values)| {
                         let values = values
                             .as_array()
@@ -161,15 +137,24 @@ pub fn endpoints() -> &'static [Endpoint] {
                                     .collect()
                             })
                             .unwrap_or_default();
-                        (name, values)
+                        (name.clone(), values)
                     })
-                    .collect(),
-                method: e.method,
-                path: e.path,
-                operation_id: e.operation_id,
-                required_headers: e.headers,
-                body: e.body,
-                body_required: e.body_required,
+                    .collect();
+                Endpoint {
+                    availability: Availability {
+                        ece: specs.iter().any(|s| s == "ece"),
+                        ess: specs.iter().any(|s| s == "ess"),
+                        ece_2_13: specs.iter().any(|s| s == "ece-2.13"),
+                    },
+                    segments: parse_segments(&path),
+                    enums,
+                    method: data_file::string(e, "method"),
+                    path,
+                    operation_id: data_file::string(e, "operation_id"),
+                    required_headers: data_file::opt_strings(e, "headers").unwrap_or_default(),
+                    body: data_file::opt_string(e, "body"),
+                    body_required: data_file::flag(e, "body_required"),
+                }
             })
             .collect()
     })

@@ -284,7 +284,10 @@ struct Cx<'a, 'd> {
     out: Vec<Finding>,
     kind: PolicyKind,
     kind_note: String,
-    sids: FxMap<String, String>,
+    /// Sid → index into `sid_pointers`, the statement that used it first (a
+    /// map to an index, like the IAM tables: one compiled hash map type).
+    sids: FxMap<String, usize>,
+    sid_pointers: Vec<String>,
     first_bucket: Option<String>,
     expansions: FxMap<(Svc, String), Rc<[usize]>>,
     /// The over-broad description of each wildcard action, computed once.
@@ -331,6 +334,7 @@ pub fn validate(doc: &JsonDoc<'_>, _opts: &ValidateOptions) -> Vec<Finding> {
         kind,
         kind_note,
         sids: FxMap::default(),
+        sid_pointers: Vec::new(),
         first_bucket: None,
         expansions: FxMap::default(),
         broad: FxMap::default(),
@@ -1179,8 +1183,8 @@ impl<'a, 'd> Cx<'a, 'd> {
                 self.push_fix(Error, SID_INVALID, s.range, &pointer(), message, help, fix);
             }
         }
-        if let Some(first) = self.sids.get(value) {
-            let first = first.clone();
+        if let Some(&first) = self.sids.get(value) {
+            let first = self.sid_pointers[first].clone();
             self.push(
                 Error,
                 SID_DUPLICATE,
@@ -1192,7 +1196,8 @@ impl<'a, 'd> Cx<'a, 'd> {
                 "Rename one of the two statements.",
             );
         } else {
-            self.sids.insert(value.to_string(), ptr.to_string());
+            self.sids.insert(value.to_string(), self.sid_pointers.len());
+            self.sid_pointers.push(ptr.to_string());
         }
     }
 
@@ -1513,7 +1518,7 @@ impl<'a, 'd> Cx<'a, 'd> {
         }
         let message_tail = "IAM ignores an action that does not exist, so it grants nothing, and S3 rejects a bucket policy that contains it (Access Analyzer: Invalid action).";
         if svc == Svc::S3 {
-            if let Some((op, targets)) = self.d.api_operations.get(&name.to_ascii_lowercase()) {
+            if let Some((op, targets)) = self.d.api_operation(&name.to_ascii_lowercase()) {
                 let actions: Vec<String> = targets.iter().map(|t| format!("s3:{t}")).collect();
                 let message = format!(
                     "s3:{op} is the name of an S3 API operation, not of an IAM action: it is authorized by {}. {message_tail}",

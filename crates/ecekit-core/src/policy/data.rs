@@ -3,8 +3,9 @@
 //! for constant-time look-ups (case-insensitive, as IAM matches action and
 //! condition-key names).
 
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::data_file::{self, section};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -56,69 +57,6 @@ pub type FxSet<K> = HashSet<K, FxBuild>;
 const S3_ACTIONS: &str = include_str!("../../data/s3-actions.json");
 const IAM_POLICY: &str = include_str!("../../data/iam-policy.json");
 
-#[derive(Deserialize)]
-struct RawAction {
-    access: String,
-    resources: Vec<String>,
-    #[serde(default)]
-    conditions: Vec<String>,
-    #[serde(default)]
-    without: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawSnapshot {
-    bucket_actions: Vec<String>,
-    object_actions: Vec<String>,
-    kms_actions: Vec<String>,
-    risky_actions: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawS3 {
-    resource_types: BTreeMap<String, String>,
-    condition_keys: BTreeMap<String, String>,
-    common_condition_keys: Vec<String>,
-    actions: BTreeMap<String, RawAction>,
-    api_operations: BTreeMap<String, serde_json::Value>,
-    snapshot: RawSnapshot,
-}
-
-#[derive(Deserialize)]
-struct RawKms {
-    resource_types: BTreeMap<String, String>,
-    condition_keys: BTreeMap<String, String>,
-    common_condition_keys: Vec<String>,
-    actions: BTreeMap<String, RawAction>,
-}
-
-#[derive(Deserialize)]
-struct RawVersions {
-    current: String,
-    old: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawQuotas {
-    inline_user_policy: usize,
-    managed_policy: usize,
-    bucket_policy: usize,
-}
-
-#[derive(Deserialize)]
-struct RawIam {
-    versions: RawVersions,
-    top_level_keys: Vec<String>,
-    statement_keys: Vec<String>,
-    principal_keys: Vec<String>,
-    partitions: Vec<String>,
-    quotas: RawQuotas,
-    condition_operators: BTreeMap<String, String>,
-    global_condition_keys: BTreeMap<String, String>,
-    services: Vec<String>,
-    kms: RawKms,
-}
-
 /// One action of a service: its canonical name, access level, the resource
 /// types it applies to (indexes into [`Service::resource_types`]; empty means
 /// it only works on `"*"`), and the condition keys it supports.
@@ -162,7 +100,10 @@ pub struct ResourceType {
 /// (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`), each with its type.
 #[derive(Debug, Default)]
 pub struct KeyTable {
-    exact: FxMap<String, (String, String)>,
+    /// Lower-case key → index into `entries`.
+    exact: FxMap<String, usize>,
+    /// Canonical spelling and type.
+    entries: Vec<(String, String)>,
     prefixes: Vec<(String, String, String)>,
 }
 
@@ -179,15 +120,21 @@ impl KeyTable {
                 ty.to_string(),
             )),
             None => {
-                self.exact
-                    .insert(key.to_ascii_lowercase(), (key.to_string(), ty.to_string()));
+                let entry = (key.to_string(), ty.to_string());
+                insert_indexed(
+                    &mut self.exact,
+                    &mut self.entries,
+                    key.to_ascii_lowercase(),
+                    entry,
+                );
             }
         }
     }
 
     /// The canonical spelling and type of `key_lower`, if known.
     pub fn get(&self, key_lower: &str) -> Option<(&str, &str)> {
-        if let Some((k, t)) = self.exact.get(key_lower) {
+        if let Some(&i) = self.exact.get(key_lower) {
+            let (k, t) = &self.entries[i];
             return Some((k, t));
         }
         self.prefixes
@@ -198,9 +145,10 @@ impl KeyTable {
 
     /// Every key's canonical spelling (for "did you mean").
     pub fn names(&self) -> impl Iterator<Item = &str> {
+        // In the map's order, as when the entries were its values.
         self.exact
             .values()
-            .map(|(k, _)| k.as_str())
+            .map(|&i| self.entries[i].0.as_str())
             .chain(self.prefixes.iter().map(|(_, k, _)| k.as_str()))
     }
 }
@@ -251,8 +199,10 @@ pub struct Operator {
 pub struct IamData {
     pub s3: Service,
     pub kms: Service,
-    /// S3 API operation names (lower case) that are not IAM actions → the actions that authorize them.
-    pub api_operations: FxMap<String, (String, Vec<String>)>,
+    /// S3 API operation names (lower case) that are not IAM actions → index
+    /// into `api_operation_list`: the name and the actions that authorize it.
+    api_operations: FxMap<String, usize>,
+    api_operation_list: Vec<(String, Vec<String>)>,
     pub snapshot_bucket_actions: Vec<String>,
     pub snapshot_object_actions: Vec<String>,
     pub snapshot_kms_actions: Vec<String>,
@@ -267,7 +217,9 @@ pub struct IamData {
     pub inline_user_policy_quota: usize,
     pub managed_policy_quota: usize,
     pub bucket_policy_quota: usize,
-    operators: FxMap<String, Operator>,
+    /// Lower-case name → index into `operator_list`.
+    operators: FxMap<String, usize>,
+    operator_list: Vec<Operator>,
     pub global_keys: KeyTable,
     services: FxSet<String>,
     pub service_list: Vec<String>,
@@ -276,15 +228,41 @@ pub struct IamData {
 impl IamData {
     /// The operator named `base_lower` (lower case, without `IfExists` and set prefix).
     pub fn operator(&self, base_lower: &str) -> Option<&Operator> {
-        self.operators.get(base_lower)
+        self.operators
+            .get(base_lower)
+            .map(|&i| &self.operator_list[i])
     }
 
+    /// In the map's order, as when the operators were its values.
     pub fn operator_names(&self) -> impl Iterator<Item = &str> {
-        self.operators.values().map(|o| o.name.as_str())
+        self.operators
+            .values()
+            .map(|&i| self.operator_list[i].name.as_str())
+    }
+
+    /// The S3 API operation named `name_lower` (lower case) that is not an
+    /// IAM action: its name and the actions that authorize it.
+    pub fn api_operation(&self, name_lower: &str) -> Option<&(String, Vec<String>)> {
+        self.api_operations
+            .get(name_lower)
+            .map(|&i| &self.api_operation_list[i])
     }
 
     pub fn is_service(&self, prefix_lower: &str) -> bool {
         self.services.contains(prefix_lower)
+    }
+}
+
+/// Inserts `value` under `key`, or replaces the value already there, like
+/// `FxMap::insert`: the tables map names to indices so that every one of
+/// them shares one compiled copy of the hash map (a few KB of wasm each).
+fn insert_indexed<V>(index: &mut FxMap<String, usize>, values: &mut Vec<V>, key: String, value: V) {
+    match index.get(&key) {
+        Some(&i) => values[i] = value,
+        None => {
+            index.insert(key, values.len());
+            values.push(value);
+        }
     }
 }
 
@@ -303,26 +281,27 @@ fn parse_template(name: &str, arn: &str) -> ResourceType {
     }
 }
 
-fn build_service(
-    prefix: &'static str,
-    resource_types: &BTreeMap<String, String>,
-    condition_keys: &BTreeMap<String, String>,
-    common: &[String],
-    actions: &BTreeMap<String, RawAction>,
-) -> Service {
-    let types: Vec<ResourceType> = resource_types
+/// A service of the data files: `resource_types`, `condition_keys`,
+/// `common_condition_keys` and `actions` (read as the derived structs did).
+fn build_service(prefix: &'static str, raw: &Value) -> Service {
+    let types: Vec<ResourceType> = data_file::string_map(raw, "resource_types")
         .iter()
         .map(|(n, arn)| parse_template(n, arn))
         .collect();
     let mut keys = KeyTable::default();
-    for (k, t) in condition_keys {
-        keys.insert(k, t);
+    for (k, t) in data_file::string_map(raw, "condition_keys") {
+        keys.insert(&k, &t);
     }
+    let common = data_file::strings(raw, "common_condition_keys");
+    let actions = data_file::object(raw, "actions");
     let mut list = Vec::with_capacity(actions.len());
     let mut by_lower = FxMap::default();
-    for (name, raw) in actions {
+    for (name, action) in actions {
+        let resources = data_file::strings(action, "resources");
+        let conditions = data_file::opt_strings(action, "conditions").unwrap_or_default();
+        let without = data_file::opt_strings(action, "without").unwrap_or_default();
         let mut mask = 0u32;
-        for r in &raw.resources {
+        for r in &resources {
             let r = r.trim_end_matches('*');
             if let Some(i) = types.iter().position(|t| t.name == r) {
                 mask |= 1 << i;
@@ -332,8 +311,8 @@ fn build_service(
         let mut key_prefixes = Vec::new();
         let all = common
             .iter()
-            .filter(|k| !raw.without.contains(k))
-            .chain(raw.conditions.iter());
+            .filter(|k| !without.contains(k))
+            .chain(conditions.iter());
         for k in all {
             let cut = k.find("${").or_else(|| k.find('<'));
             match cut {
@@ -348,7 +327,7 @@ fn build_service(
         list.push(Action {
             name: name.clone(),
             lower: name.to_ascii_lowercase(),
-            access: raw.access.clone(),
+            access: data_file::string(action, "access"),
             resource_mask: mask,
             keys: exact,
             key_prefixes,
@@ -366,72 +345,72 @@ fn build_service(
 fn load() -> IamData {
     // The data files are part of the build: a parse failure is a build defect
     // that every test catches, never a user input problem.
-    let s3: RawS3 = serde_json::from_str(S3_ACTIONS).expect("data/s3-actions.json is valid");
-    let iam: RawIam = serde_json::from_str(IAM_POLICY).expect("data/iam-policy.json is valid");
-    let s3_service = build_service(
-        "s3",
-        &s3.resource_types,
-        &s3.condition_keys,
-        &s3.common_condition_keys,
-        &s3.actions,
-    );
-    let kms_service = build_service(
-        "kms",
-        &iam.kms.resource_types,
-        &iam.kms.condition_keys,
-        &iam.kms.common_condition_keys,
-        &iam.kms.actions,
-    );
+    let s3 = data_file::parse(S3_ACTIONS, "data/s3-actions.json");
+    let iam = data_file::parse(IAM_POLICY, "data/iam-policy.json");
+    let s3_service = build_service("s3", &s3);
+    let kms_service = build_service("kms", section(&iam, "kms"));
     let mut api_operations = FxMap::default();
-    for (op, targets) in &s3.api_operations {
+    let mut api_operation_list = Vec::new();
+    for (op, targets) in data_file::object(&s3, "api_operations") {
         if let Some(list) = targets.as_array() {
             let names = list
                 .iter()
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect();
-            api_operations.insert(op.to_ascii_lowercase(), (op.clone(), names));
+            let entry = (op.clone(), names);
+            insert_indexed(
+                &mut api_operations,
+                &mut api_operation_list,
+                op.to_ascii_lowercase(),
+                entry,
+            );
         }
     }
     let mut operators = FxMap::default();
-    for (name, ty) in &iam.condition_operators {
-        operators.insert(
-            name.to_ascii_lowercase(),
-            Operator {
-                name: name.clone(),
-                value_type: ty.clone(),
-            },
-        );
+    let mut operator_list = Vec::new();
+    for (name, ty) in data_file::string_map(&iam, "condition_operators") {
+        let lower = name.to_ascii_lowercase();
+        let operator = Operator {
+            name,
+            value_type: ty,
+        };
+        insert_indexed(&mut operators, &mut operator_list, lower, operator);
     }
     let mut global_keys = KeyTable::default();
-    for (k, t) in &iam.global_condition_keys {
-        global_keys.insert(k, t);
+    for (k, t) in data_file::string_map(&iam, "global_condition_keys") {
+        global_keys.insert(&k, &t);
     }
-    let services: FxSet<String> = iam
-        .services
+    let service_list = data_file::strings(&iam, "services");
+    let services: FxSet<String> = service_list
         .iter()
         .map(|s| s.to_ascii_lowercase())
         .collect();
+    let snapshot = section(&s3, "snapshot");
+    let versions = section(&iam, "versions");
+    let quotas = section(&iam, "quotas");
     IamData {
         s3: s3_service,
         kms: kms_service,
         api_operations,
-        snapshot_bucket_actions: s3.snapshot.bucket_actions,
-        snapshot_object_actions: s3.snapshot.object_actions,
-        snapshot_kms_actions: s3.snapshot.kms_actions,
-        risky_s3_actions: s3.snapshot.risky_actions,
-        current_version: iam.versions.current,
-        old_versions: iam.versions.old,
-        top_level_keys: iam.top_level_keys,
-        statement_keys: iam.statement_keys,
-        principal_keys: iam.principal_keys,
-        partitions: iam.partitions,
-        inline_user_policy_quota: iam.quotas.inline_user_policy,
-        managed_policy_quota: iam.quotas.managed_policy,
-        bucket_policy_quota: iam.quotas.bucket_policy,
+        api_operation_list,
+        snapshot_bucket_actions: data_file::strings(snapshot, "bucket_actions"),
+        snapshot_object_actions: data_file::strings(snapshot, "object_actions"),
+        snapshot_kms_actions: data_file::strings(snapshot, "kms_actions"),
+        risky_s3_actions: data_file::strings(snapshot, "risky_actions"),
+        current_version: data_file::string(versions, "current"),
+        old_versions: data_file::strings(versions, "old"),
+        top_level_keys: data_file::strings(&iam, "top_level_keys"),
+        statement_keys: data_file::strings(&iam, "statement_keys"),
+        principal_keys: data_file::strings(&iam, "principal_keys"),
+        partitions: data_file::strings(&iam, "partitions"),
+        inline_user_policy_quota: data_file::usize_at(quotas, "inline_user_policy"),
+        managed_policy_quota: data_file::usize_at(quotas, "managed_policy"),
+        bucket_policy_quota: data_file::usize_at(quotas, "bucket_policy"),
         operators,
+        operator_list,
         global_keys,
         services,
-        service_list: iam.services,
+        service_list,
     }
 }
 
@@ -481,6 +460,9 @@ mod tests {
         assert!(decrypt.supports_key("kms:recipientattestation:pcr7"));
         assert!(decrypt.supports_key("kms:encryptioncontext:bucket"));
         assert!(d.kms.keys.get("kms:recipientattestation:pcr12").is_some());
-        assert_eq!(d.api_operations["listobjectsv2"].1, vec!["ListBucket"]);
+        assert_eq!(
+            d.api_operation("listobjectsv2").unwrap().1,
+            vec!["ListBucket"]
+        );
     }
 }
