@@ -263,6 +263,7 @@ impl Draft {
                 "ref_id" => Field::RefId,
                 "endpoint" => Field::Endpoint,
                 "s3_endpoint" => Field::S3Endpoint,
+                "region" => Field::Region,
                 "kms_key_arn" => Field::KmsKeyArn,
                 "principal_arn" => Field::PrincipalArn,
                 _ => continue,
@@ -457,6 +458,7 @@ mod tests {
             ref_id: "ref".into(),
             endpoint: "https://es".into(),
             s3_endpoint: "http://minio:9000".into(),
+            region: "eu-west-1".into(),
             kms_key_arn: "arn:k".into(),
             principal_arn: "arn:p".into(),
             keystore: vec![KeystoreRow {

@@ -462,7 +462,7 @@ pub fn redact_body(operation: Operation, body: &str) -> String {
         _ => {}
     }
     hidden.retain(|v| !matches!(v, ast::Value::NullKeyword(_)));
-    hidden.sort_by_key(|v| v.range().start);
+    crate::sort::sort_by(&mut hidden, |a, b| a.range().start.cmp(&b.range().start));
     let mut out = String::with_capacity(body.len());
     let mut at = 0;
     for value in hidden {
