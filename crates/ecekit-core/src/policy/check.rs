@@ -2070,15 +2070,8 @@ impl<'a, 'd> Cx<'a, 'd> {
             RClass::Other | RClass::Invalid => false,
         };
         for a in actions {
-            let (svc, mask, label) = match &a.kind {
-                AKind::Known(svc, i) => {
-                    let action = &self.service(*svc).actions[*i];
-                    (
-                        *svc,
-                        action.resource_mask,
-                        format!("{}:{}", self.service(*svc).prefix, action.name),
-                    )
-                }
+            let (svc, mask, index) = match &a.kind {
+                AKind::Known(svc, i) => (*svc, self.service(*svc).actions[*i].resource_mask, *i),
                 AKind::Wild(svc, list) => {
                     let service = self.service(*svc);
                     let mask = list
@@ -2122,6 +2115,8 @@ impl<'a, 'd> Cx<'a, 'd> {
             }
             if !any {
                 let service = self.service(svc);
+                // Built only for the finding: this loop runs for every action.
+                let label = format!("{}:{}", service.prefix, service.actions[index].name);
                 let what = describe_types(service, mask, partition);
                 let alias = resources.iter().any(
                     |r| matches!(r.class, RClass::Kms(m) if m & service.mask_of(&["alias"]) != 0),
