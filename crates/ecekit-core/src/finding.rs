@@ -148,7 +148,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text.as_bytes()));
+        push_line_starts(text.as_bytes(), &mut line_starts);
         LineIndex { line_starts }
     }
 
@@ -180,16 +180,56 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
+/// Appends the offset after each `\n` of `bytes`, eight bytes at a time
+/// (a byte-by-byte scan was 3% of validating a large policy).
+fn push_line_starts(bytes: &[u8], out: &mut Vec<usize>) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Zero bytes of y are the newlines; the high bit of each marks them
+        // exactly (no borrow between lanes).
+        let y = u64::from_le_bytes(word) ^ (ONES * u64::from(b'\n'));
+        let mut hits = !(((y & LOW7).wrapping_add(LOW7)) | y | LOW7);
+        while hits != 0 {
+            out.push(base + (hits.trailing_zeros() / 8) as usize + 1);
+            hits &= hits - 1;
+        }
+        base += 8;
+    }
+    for (i, b) in chunks.remainder().iter().enumerate() {
+        if *b == b'\n' {
+            out.push(base + i + 1);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn line_starts_are_found_in_every_lane() {
+        let texts = [
+            "",
+            "\n",
+            "a\nb",
+            "\n\n\n\n\n\n\n\n\n",
+            "1234567\n1234567\n",
+            "\u{b}\n\u{b}é\n\u{8a}\n\u{b}\u{b}\nxx",
+            "no newline at all, but longer than eight bytes",
+        ];
+        for text in texts {
+            let mut fast = vec![0];
+            super::push_line_starts(text.as_bytes(), &mut fast);
+            let slow: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
 
     #[test]
     fn edits_apply_only_where_they_still_fit() {

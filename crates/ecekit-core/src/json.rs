@@ -29,15 +29,21 @@ pub const EMPTY: &str = "JSON_EMPTY";
 /// the parse itself, and the means to turn ranges into locations.
 pub struct JsonDoc<'a> {
     pub text: &'a str,
-    pub index: LineIndex,
+    /// Built on the first location asked for: a clean document needs none.
+    line_index: std::cell::OnceCell<LineIndex>,
     pub root: Option<ast::Value<'a>>,
     /// Syntax and duplicate-key findings.
     pub findings: Vec<Finding>,
 }
 
 impl<'a> JsonDoc<'a> {
+    /// Line starts of the text, for turning offsets into line:column.
+    pub fn index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(self.text))
+    }
+
     pub fn location(&self, range: Range, pointer: &str) -> Location {
-        self.index
+        self.index()
             .location(self.text, range.start, range.end, pointer)
     }
 
@@ -134,10 +140,9 @@ fn lenient_options() -> ParseOptions {
 }
 
 pub fn parse(text: &str) -> JsonDoc<'_> {
-    let index = LineIndex::new(text);
     let mut doc = JsonDoc {
         text,
-        index,
+        line_index: std::cell::OnceCell::new(),
         root: None,
         findings: Vec::new(),
     };
@@ -292,7 +297,7 @@ fn punctuation_findings(
         // `"a": 1 "b": 2` or `} "b"`: a value ends and the next starts with no comma.
         // A colon after a string is fine (`"key": ...`), and so is a string followed by `:`.
         if is_value_end(&prev.token) && is_value_start(&next.token) {
-            let (line, _) = doc.index.position(doc.text, prev.range.end);
+            let (line, _) = doc.index().position(doc.text, prev.range.end);
             out.push(
                 doc.finding(
                     Severity::Error,
