@@ -9,6 +9,7 @@ use crate::finding::{Edit, Finding, Severity};
 use crate::json::{self, ast, Collector as _, JsonDoc, Range};
 use crate::model::ValidateOptions;
 use jsonc_parser::common::Ranged;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 pub const NOT_OBJECT: &str = "POLICY_NOT_OBJECT";
@@ -840,7 +841,7 @@ impl<'a, 'd> Cx<'a, 'd> {
 
     fn statements(&mut self, prop: &ast::ObjectProp<'_>) {
         match &prop.value {
-            ast::Value::Object(o) => self.statement(o, "/Statement".into()),
+            ast::Value::Object(o) => self.statement(o, "/Statement"),
             ast::Value::Array(a) => {
                 if a.elements.is_empty() {
                     self.push(
@@ -852,10 +853,13 @@ impl<'a, 'd> Cx<'a, 'd> {
                         "Add at least one statement object.",
                     );
                 }
+                // One buffer for every statement's pointer: no allocation each.
+                let mut pointer = String::with_capacity(24);
                 for (i, e) in a.elements.iter().enumerate() {
-                    let pointer = format!("/Statement/{i}");
+                    pointer.truncate(0);
+                    let _ = write!(pointer, "/Statement/{i}");
                     match e {
-                        ast::Value::Object(o) => self.statement(o, pointer),
+                        ast::Value::Object(o) => self.statement(o, &pointer),
                         other => self.push(
                             Error,
                             TYPE,
@@ -886,7 +890,7 @@ impl<'a, 'd> Cx<'a, 'd> {
 
     // ----- one statement ------------------------------------------------------
 
-    fn statement(&mut self, o: &ast::Object<'_>, ptr: String) {
+    fn statement(&mut self, o: &ast::Object<'_>, ptr: &str) {
         let mut sid = None;
         let mut effect = None;
         let mut principal = None;
@@ -907,13 +911,13 @@ impl<'a, 'd> Cx<'a, 'd> {
                 "Resource" => resource = Some(p),
                 "NotResource" => not_resource = Some(p),
                 "Condition" => condition = Some(p),
-                _ => self.unknown_element(p, &ptr, "statement"),
+                _ => self.unknown_element(p, ptr, "statement"),
             }
         }
         if let Some(s) = sid {
-            self.sid(s, &ptr);
+            self.sid(s, ptr);
         }
-        let effect = self.effect(effect, o, &ptr);
+        let effect = self.effect(effect, o, ptr);
         let allow = effect != Effect::Deny;
 
         // Principal
@@ -927,7 +931,7 @@ impl<'a, 'd> Cx<'a, 'd> {
                     Error,
                     ELEMENT_COMBINATION,
                     b.name.range(),
-                    &child(&ptr, b.name.as_str()),
+                    &child(ptr, b.name.as_str()),
                     format!(
                         "{} and {} cannot be used in the same statement: IAM rejects the policy (Access Analyzer: Unsupported element combination).",
                         a.name.as_str(),
@@ -944,22 +948,22 @@ impl<'a, 'd> Cx<'a, 'd> {
                     Error,
                     MISSING_PRINCIPAL,
                     brace(o.range),
-                    &ptr,
+                    ptr,
                     format!(
                         "This statement has no Principal, which every statement of a bucket policy needs: S3 rejects the policy (Access Analyzer: Missing principal). {note}"
                     ),
                     "Add \"Principal\": {\"AWS\": \"arn:aws:iam::ACCOUNT:user/NAME\"} naming who may use the bucket; or, if this is an identity policy for an IAM user, remove every Principal instead.",
                 );
             }
-            (Some(p), _) => self.principal(p, &ptr, allow, false),
+            (Some(p), _) => self.principal(p, ptr, allow, false),
             (None, Some(np)) => {
-                self.principal(np, &ptr, allow, true);
+                self.principal(np, ptr, allow, true);
                 if effect == Effect::Allow {
                     self.push(
                         Warning,
                         ALLOW_NOT_PRINCIPAL,
                         np.name.range(),
-                        &child(&ptr, "NotPrincipal"),
+                        &child(ptr, "NotPrincipal"),
                         "Allow with NotPrincipal grants access to every principal except the ones listed, including anonymous users: far more than intended (Access Analyzer: Allow with NotPrincipal).",
                         "Use Principal with the users or roles that need access.",
                     );
@@ -974,18 +978,18 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Error,
                 ACTION_MISSING,
                 brace(o.range),
-                &ptr,
+                ptr,
                 "This statement has no Action, so IAM rejects the policy (Access Analyzer: Missing action).",
                 "Add \"Action\": [ ... ] with the actions the repository needs.",
             );
         }
-        let action_ptr = Ptr::new(&ptr, "Action");
+        let action_ptr = Ptr::new(ptr, "Action");
         let actions = match action {
             Some(a) => self.actions(&a.value, action_ptr, allow),
             None => Vec::new(),
         };
         if let Some(na) = not_action {
-            let na_ptr = child(&ptr, "NotAction");
+            let na_ptr = child(ptr, "NotAction");
             self.actions(&na.value, Ptr::at(&na_ptr), false);
             if effect == Effect::Allow {
                 self.push(
@@ -1005,18 +1009,18 @@ impl<'a, 'd> Cx<'a, 'd> {
                 Error,
                 RESOURCE_MISSING,
                 brace(o.range),
-                &ptr,
+                ptr,
                 "This statement has no Resource, so IAM rejects the policy (Access Analyzer: Missing resource).",
                 "Add \"Resource\": [\"arn:aws:s3:::BUCKET\", \"arn:aws:s3:::BUCKET/*\"] naming the bucket.",
             );
         }
-        let resource_ptr = Ptr::new(&ptr, "Resource");
+        let resource_ptr = Ptr::new(ptr, "Resource");
         let resources = match resource {
             Some(r) => self.resources(&r.value, resource_ptr, allow),
             None => Vec::new(),
         };
         if let Some(nr) = not_resource {
-            let nr_ptr = child(&ptr, "NotResource");
+            let nr_ptr = child(ptr, "NotResource");
             self.resources(&nr.value, Ptr::at(&nr_ptr), false);
             if effect == Effect::Allow {
                 self.push(
@@ -1032,7 +1036,7 @@ impl<'a, 'd> Cx<'a, 'd> {
 
         // Condition
         let keys = match condition {
-            Some(c) => self.condition(&c.value, &child(&ptr, "Condition")),
+            Some(c) => self.condition(&c.value, &child(ptr, "Condition")),
             None => Vec::new(),
         };
 
