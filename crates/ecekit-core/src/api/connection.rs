@@ -417,6 +417,7 @@ pub fn shown_request(request: &Request, credential: Option<&Credential>) -> Show
 pub fn redact_body(operation: Operation, body: &str) -> String {
     use crate::json::ast;
     use jsonc_parser::common::Ranged;
+    use std::fmt::Write as _;
 
     let doc = crate::json::parse(body);
     let root = match doc.root.as_ref().and_then(ast::Value::as_object) {
@@ -472,7 +473,7 @@ pub fn redact_body(operation: Operation, body: &str) -> String {
             _ => body[range.start..range.end].chars().count(),
         };
         out.push_str(&body[at..range.start]);
-        out.push_str(&format!("\"‹{chars} characters, not shown›\""));
+        let _ = write!(out, "\"‹{chars} characters, not shown›\"");
         at = range.end;
     }
     out.push_str(&body[at..]);
