@@ -10,13 +10,14 @@
 // origin (a headless browser cannot answer the permission prompt).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ROOT, DIST, CHROMIUM, CHROMIUM_ARGS, screenshot } from './harness.mjs';
+import {
+  launchWithExtension, openConnectionPanel, startSimulator, extensionWithLoopbackAccess,
+  runOperation, simulatorKeystore as harnessKeystore, scanProfileForSecrets, screenshot,
+} from './harness.mjs';
 
 const API_KEY = `e2e-${crypto.randomBytes(12).toString('hex')}`;
 const PASSWORD = `pw-${crypto.randomBytes(9).toString('hex')}`;
@@ -38,55 +39,13 @@ let extensionId;
 const consoleLog = [];
 let deployment;
 
-async function startSimulator() {
-  const bin = path.join(ROOT, 'target', 'release', 'ecekit');
-  assert.ok(fs.existsSync(bin), 'target/release/ecekit exists (make build)');
-  sim = spawn(bin, ['simulator', '--listen', '127.0.0.1:0', '--api-key', API_KEY,
-    '--password', PASSWORD, '--token-ttl', String(TOKEN_TTL)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  sim.stderr.on('data', (d) => simLog.push(...String(d).split('\n').filter(Boolean)));
-  const line = await new Promise((resolve, reject) => {
-    let buf = '';
-    sim.stdout.on('data', (d) => {
-      buf += d;
-      if (buf.includes('\n')) resolve(buf.split('\n')[0].trim());
-    });
-    sim.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-  return line.replace(/\/api\/v1\/?$/, '');
-}
-
 async function launch() {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`],
-  });
-  let [worker] = context.serviceWorkers();
-  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
-  extensionId = new URL(worker.url()).host;
-  page = await context.newPage();
-  page.on('console', (m) => consoleLog.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => consoleLog.push(`[pageerror] ${e}`));
-  await page.goto(`chrome-extension://${extensionId}/sidepanel.html#/connection`);
-  await page.waitForSelector('[data-section="profile"]', { timeout: 20000 });
+  ({ context, id: extensionId } = await launchWithExtension(extDir, profile));
+  page = await openConnectionPanel(context, extensionId, consoleLog);
 }
 
-/** Clicks a Send button and waits for the operation's final status. */
-async function run(action, status, timeout = 30000) {
-  await page.waitForSelector(`[data-action="${action}"]:not([disabled])`, { timeout });
-  await page.click(`[data-action="${action}"]`);
-  const sel = `[data-status="${status}"]:not(.progress)`;
-  await page.waitForFunction(
-    (s) => document.querySelector(s) && !document.querySelector('[data-status].progress'),
-    sel, { timeout },
-  );
-  return (await page.textContent(sel)).replace(/\s+/g, ' ');
-}
-
-async function simulatorKeystore(id) {
-  const r = await fetch(`${base}/__simulator/keystore/${id}/main-elasticsearch`,
-    { headers: { Authorization: `ApiKey ${API_KEY}` } });
-  return (await r.json()).secrets;
-}
+const run = (action, status, timeout) => runOperation(page, action, status, timeout);
+const simulatorKeystore = (id) => harnessKeystore(base, API_KEY, id);
 
 async function queueFault(fault) {
   const r = await fetch(`${base}/__simulator/faults`, {
@@ -101,16 +60,13 @@ const sha256 = (s) => crypto.createHash('sha256').update(s).digest('hex');
 const patches = () => simLog.filter((l) => /PATCH \/api\/v1\/deployments\/[0-9a-f]+\/elasticsearch\/main-elasticsearch\/keystore 200/.test(l)).length;
 
 before(async () => {
-  base = await startSimulator();
+  ({ sim, base } = await startSimulator(
+    ['--api-key', API_KEY, '--password', PASSWORD, '--token-ttl', String(TOKEN_TTL)],
+    (line) => simLog.push(line)));
   const list = await (await fetch(`${base}/api/v1/deployments`,
     { headers: { Authorization: `ApiKey ${API_KEY}` } })).json();
   deployment = list.deployments[0].id;
-  extDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecekit-ext-'));
-  fs.cpSync(path.join(DIST, 'extension'), extDir, { recursive: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(extDir, 'manifest.json'), 'utf8'));
-  assert.ok(!manifest.host_permissions, 'the shipped manifest asks for no host permission');
-  manifest.host_permissions = ['http://127.0.0.1/*'];
-  fs.writeFileSync(path.join(extDir, 'manifest.json'), JSON.stringify(manifest));
+  extDir = extensionWithLoopbackAccess();
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ecekit-conn-profile-'));
   await launch();
 });
@@ -329,24 +285,7 @@ test('no secret (API key, login password, keystore values) in the URL, the profi
   for (const [what, n] of Object.entries(needles)) assert.ok(!url.includes(n), `the URL holds no ${what}`);
   await context.close();
   context = null;
-  const hits = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) {
-        const bytes = fs.readFileSync(p);
-        for (const [what, n] of Object.entries(needles)) {
-          if (bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le'))) {
-            hits.push(`${path.relative(profile, p)}: ${what}`);
-          }
-        }
-      }
-    }
-  };
-  walk(profile);
-  const storageDirs = fs.readdirSync(path.join(profile, 'Default'))
-    .filter((d) => /Extension Settings|Local Storage/.test(d));
+  const { hits, storageDirs } = scanProfileForSecrets(profile, needles);
   assert.ok(storageDirs.length > 0, 'the profile has extension storage to scan');
   assert.deepEqual(hits, []);
   const log = [...consoleLog, ...simLog].join('\n');

@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: the system Chromium, a loopback
 // static server for dist/web, console-error collection and screenshots.
 import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,9 +47,9 @@ export async function launch(options = {}) {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...options });
 }
 
-/** A persistent profile with the unpacked extension at `dir` loaded. */
-export async function launchWithExtension(dir) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ecekit-profile-'));
+/** A persistent profile (a new one unless given, to restart the browser on
+ * the same one) with the unpacked extension at `dir` loaded. */
+export async function launchWithExtension(dir, profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ecekit-profile-'))) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true,
     args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
@@ -81,4 +82,93 @@ export async function expectShell(page, assert) {
   assert.deepEqual(areas, AREAS);
   const h1 = await page.textContent('main h1');
   assert.ok(h1 && h1.length > 0, 'the page has a heading');
+}
+
+/** Opens the extension's side panel page on the Connection area; console
+ * lines and page errors go to `log`. */
+export async function openConnectionPanel(context, extensionId, log) {
+  const page = await context.newPage();
+  page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e}`));
+  await page.goto(`chrome-extension://${extensionId}/sidepanel.html#/connection`);
+  await page.waitForSelector('[data-section="profile"]', { timeout: 20000 });
+  return page;
+}
+
+/** Starts `target/release/ecekit simulator` on a free loopback port with the
+ * extra `args`; each line it logs on stderr goes to `onLog`. Resolves to
+ * { sim, base } with base the origin (http://127.0.0.1:PORT). */
+export async function startSimulator(args, onLog = () => {}) {
+  const bin = path.join(ROOT, 'target', 'release', 'ecekit');
+  if (!fs.existsSync(bin)) throw new Error('target/release/ecekit is missing: run make build');
+  const sim = spawn(bin, ['simulator', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  sim.stderr.on('data', (d) => String(d).split('\n').filter(Boolean).forEach(onLog));
+  const line = await new Promise((resolve, reject) => {
+    let buf = '';
+    sim.stdout.on('data', (d) => {
+      buf += d;
+      if (buf.includes('\n')) resolve(buf.split('\n')[0].trim());
+    });
+    sim.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+  });
+  return { sim, base: line.replace(/\/api\/v1\/?$/, '') };
+}
+
+/** A copy of dist/extension whose manifest also grants http://127.0.0.1/*:
+ * the state after a user clicked "Grant access" for the simulator and said
+ * yes (a headless browser cannot answer the permission prompt). */
+export function extensionWithLoopbackAccess() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecekit-ext-'));
+  fs.cpSync(path.join(DIST, 'extension'), dir, { recursive: true });
+  const file = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (manifest.host_permissions) throw new Error('the shipped manifest must ask for no host permission');
+  manifest.host_permissions = ['http://127.0.0.1/*'];
+  fs.writeFileSync(file, JSON.stringify(manifest));
+  return dir;
+}
+
+/** Clicks the Send button `action` of the Connection area once it is enabled,
+ * waits for the final status of operation `status` and returns its text. */
+export async function runOperation(page, action, status, timeout = 30000) {
+  await page.waitForSelector(`[data-action="${action}"]:not([disabled])`, { timeout });
+  await page.click(`[data-action="${action}"]`);
+  const sel = `[data-status="${status}"]:not(.progress)`;
+  await page.waitForFunction(
+    (s) => document.querySelector(s) && !document.querySelector('[data-status].progress'),
+    sel, { timeout },
+  );
+  return (await page.textContent(sel)).replace(/\s+/g, ' ');
+}
+
+/** The simulator's digests of a deployment's keystore values (test hook). */
+export async function simulatorKeystore(base, apiKey, deploymentId) {
+  const r = await fetch(`${base}/__simulator/keystore/${deploymentId}/main-elasticsearch`,
+    { headers: { Authorization: `ApiKey ${apiKey}` } });
+  return (await r.json()).secrets;
+}
+
+/** Every file of the browser profile holding one of `needles` ({ label:
+ * value }) in UTF-8 or UTF-16, as "file: label"; and the extension and local
+ * storage folders found, to show there was something to scan. */
+export function scanProfileForSecrets(profile, needles) {
+  const hits = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) {
+        const bytes = fs.readFileSync(p);
+        for (const [what, n] of Object.entries(needles)) {
+          if (bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le'))) {
+            hits.push(`${path.relative(profile, p)}: ${what}`);
+          }
+        }
+      }
+    }
+  };
+  walk(profile);
+  const storageDirs = fs.readdirSync(path.join(profile, 'Default'))
+    .filter((d) => /Extension Settings|Local Storage/.test(d));
+  return { hits, storageDirs };
 }

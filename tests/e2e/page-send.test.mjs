@@ -4,11 +4,11 @@
 // offered; against one that allows the page's origin, the page connects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, DIST, serve, launch, collectErrors, screenshot } from './harness.mjs';
+import {
+  DIST, serve, launch, collectErrors, screenshot, startSimulator, runOperation,
+} from './harness.mjs';
 
 const API_KEY = `e2e-${crypto.randomBytes(12).toString('hex')}`;
 
@@ -17,33 +17,15 @@ let server;
 const sims = [];
 
 async function simulator(extra = []) {
-  const bin = path.join(ROOT, 'target', 'release', 'ecekit');
-  assert.ok(fs.existsSync(bin), 'target/release/ecekit exists (make build)');
-  const sim = spawn(bin, ['simulator', '--listen', '127.0.0.1:0', '--api-key', API_KEY, ...extra],
-    { stdio: ['ignore', 'pipe', 'ignore'] });
+  const { sim, base } = await startSimulator(['--api-key', API_KEY, ...extra]);
   sims.push(sim);
-  const line = await new Promise((resolve, reject) => {
-    let buf = '';
-    sim.stdout.on('data', (d) => {
-      buf += d;
-      if (buf.includes('\n')) resolve(buf.split('\n')[0].trim());
-    });
-    sim.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-  return line.replace(/\/api\/v1\/?$/, '');
+  return base;
 }
 
 async function connect(page, coordinator) {
   await page.fill('#conn-coordinator', coordinator);
   await page.fill('#conn-api-key', API_KEY);
-  await page.waitForSelector('[data-action="connect"]:not([disabled])');
-  await page.click('[data-action="connect"]');
-  await page.waitForFunction(
-    () => document.querySelector('[data-status="Connect"]:not(.progress)')
-      && !document.querySelector('[data-status].progress'),
-    null, { timeout: 30000 },
-  );
-  return (await page.textContent('[data-status="Connect"]')).replace(/\s+/g, ' ');
+  return runOperation(page, 'connect', 'Connect');
 }
 
 before(async () => {
