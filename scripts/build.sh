@@ -28,10 +28,12 @@ wasm_build() {
   fi
 }
 if [ "${PAGE_BUILD_STD:-}" = 1 ]; then
-  # See scripts/setup.sh: std with the release profile, no panic locations.
+  # See scripts/setup.sh: std with the release profile, no panic locations,
+  # and panics that trap at once: no panic message formatting in the page
+  # (the page installs no panic hook, so a panic never printed one).
   page_target=target/wasm-page
   PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$page_target" \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort" \
     /usr/bin/cargo build --release --quiet --target wasm32-unknown-unknown -p ecekit-web --lib \
     -Zbuild-std=std,panic_abort
   wasm="$page_target/wasm32-unknown-unknown/release/ecekit_web.wasm"
