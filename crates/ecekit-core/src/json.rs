@@ -15,6 +15,8 @@ use jsonc_parser::tokens::Token;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use std::collections::HashSet;
 
+mod strict;
+
 pub use jsonc_parser::ast;
 pub use jsonc_parser::common::Range;
 
@@ -150,8 +152,15 @@ pub fn parse(text: &str) -> JsonDoc<'_> {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
     };
-    match jsonc_parser::parse_to_ast(text, &no_collect, &strict_options()) {
-        Ok(result) => doc.root = result.value,
+    // Valid JSON (nearly every input) takes the fast parser; whatever it
+    // leaves, jsonc-parser parses or explains.
+    let parsed = match strict::parse(text) {
+        Some(root) => Ok(Some(root)),
+        None => jsonc_parser::parse_to_ast(text, &no_collect, &strict_options())
+            .map(|result| result.value),
+    };
+    match parsed {
+        Ok(root) => doc.root = root,
         Err(strict_error) => {
             let with_tokens = CollectOptions {
                 comments: CommentCollectionStrategy::AsTokens,
