@@ -143,16 +143,46 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// The line starts of `text[..scanned]` are in `line_starts`.
+    scanned: usize,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        push_line_starts(text.as_bytes(), &mut line_starts);
-        LineIndex { line_starts }
+        let mut index = LineIndex::lazy();
+        index.extend_to(text, text.len());
+        index
     }
 
-    /// 1-based (line, column) of byte offset `offset` in `text`.
+    /// An index that has read none of the text yet: [`LineIndex::extend_to`]
+    /// reads as far as a position needs (a finding near the start of a large
+    /// document needs no scan of the rest).
+    pub fn lazy() -> Self {
+        LineIndex {
+            line_starts: vec![0],
+            scanned: 0,
+        }
+    }
+
+    /// Reads the text up to at least `offset`, so that `position(offset)`
+    /// is right. Grows geometrically: positions asked for in any order cost
+    /// one scan of the text in all.
+    pub fn extend_to(&mut self, text: &str, offset: usize) {
+        let offset = offset.min(text.len());
+        if offset <= self.scanned {
+            return;
+        }
+        let end = offset.max(self.scanned * 2).max(4096).min(text.len());
+        push_line_starts(
+            &text.as_bytes()[self.scanned..end],
+            self.scanned,
+            &mut self.line_starts,
+        );
+        self.scanned = end;
+    }
+
+    /// 1-based (line, column) of byte offset `offset` in `text` (read up to
+    /// `offset`: see [`LineIndex::extend_to`]).
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = match self.line_starts.binary_search(&offset) {
@@ -182,11 +212,11 @@ impl LineIndex {
 
 /// Appends the offset after each `\n` of `bytes`, eight bytes at a time
 /// (a byte-by-byte scan was 3% of validating a large policy).
-fn push_line_starts(bytes: &[u8], out: &mut Vec<usize>) {
+/// `base` is the offset of `bytes` in the text.
+fn push_line_starts(bytes: &[u8], mut base: usize, out: &mut Vec<usize>) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
@@ -223,7 +253,7 @@ mod tests {
         ];
         for text in texts {
             let mut fast = vec![0];
-            super::push_line_starts(text.as_bytes(), &mut fast);
+            super::push_line_starts(text.as_bytes(), 0, &mut fast);
             let slow: Vec<usize> = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect();
@@ -262,6 +292,38 @@ mod tests {
         // 'é' is two bytes; '{' is the second character of line 2.
         assert_eq!(index.position(text, 5), (2, 2));
         assert_eq!(index.position(text, text.len()), (3, 1));
+    }
+
+    #[test]
+    fn a_lazy_index_read_in_any_order_agrees_with_the_full_one() {
+        let text: String = (0..3000)
+            .map(|i| {
+                format!(
+                    "{}{}",
+                    "é".repeat(i % 5),
+                    if i % 3 == 0 { "\n" } else { "x" }
+                )
+            })
+            .collect();
+        let full = LineIndex::new(&text);
+        let mut lazy = LineIndex::lazy();
+        let offsets = (0..=text.len())
+            .rev()
+            .step_by(997)
+            .chain([0, 1, 5000, text.len()]);
+        for offset in offsets {
+            lazy.extend_to(&text, offset);
+            assert_eq!(
+                lazy.position(&text, offset),
+                full.position(&text, offset),
+                "{offset}"
+            );
+        }
+        let mut lazy = LineIndex::lazy();
+        for offset in (0..=text.len()).step_by(13) {
+            lazy.extend_to(&text, offset);
+            assert_eq!(lazy.position(&text, offset), full.position(&text, offset));
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ use jsonc_parser::tokens::Token;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use std::collections::HashSet;
 
+mod strict;
+
 pub use jsonc_parser::ast;
 pub use jsonc_parser::common::Range;
 
@@ -29,22 +31,26 @@ pub const EMPTY: &str = "JSON_EMPTY";
 /// the parse itself, and the means to turn ranges into locations.
 pub struct JsonDoc<'a> {
     pub text: &'a str,
-    /// Built on the first location asked for: a clean document needs none.
-    line_index: std::cell::OnceCell<LineIndex>,
+    /// Read as far as the locations asked for need: a clean document needs
+    /// none, a finding at the top of a large one only its first lines.
+    line_index: std::cell::RefCell<LineIndex>,
     pub root: Option<ast::Value<'a>>,
     /// Syntax and duplicate-key findings.
     pub findings: Vec<Finding>,
 }
 
 impl<'a> JsonDoc<'a> {
-    /// Line starts of the text, for turning offsets into line:column.
-    pub fn index(&self) -> &LineIndex {
-        self.line_index.get_or_init(|| LineIndex::new(self.text))
+    /// 1-based (line, column) of byte offset `offset`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let mut index = self.line_index.borrow_mut();
+        index.extend_to(self.text, offset);
+        index.position(self.text, offset)
     }
 
     pub fn location(&self, range: Range, pointer: &str) -> Location {
-        self.index()
-            .location(self.text, range.start, range.end, pointer)
+        let mut index = self.line_index.borrow_mut();
+        index.extend_to(self.text, range.start);
+        index.location(self.text, range.start, range.end, pointer)
     }
 
     /// A finding about the node at `range` / `pointer`.
@@ -142,7 +148,7 @@ fn lenient_options() -> ParseOptions {
 pub fn parse(text: &str) -> JsonDoc<'_> {
     let mut doc = JsonDoc {
         text,
-        line_index: std::cell::OnceCell::new(),
+        line_index: std::cell::RefCell::new(LineIndex::lazy()),
         root: None,
         findings: Vec::new(),
     };
@@ -150,8 +156,15 @@ pub fn parse(text: &str) -> JsonDoc<'_> {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
     };
-    match jsonc_parser::parse_to_ast(text, &no_collect, &strict_options()) {
-        Ok(result) => doc.root = result.value,
+    // Valid JSON (nearly every input) takes the fast parser; whatever it
+    // leaves, jsonc-parser parses or explains.
+    let parsed = match strict::parse(text) {
+        Some(root) => Ok(Some(root)),
+        None => jsonc_parser::parse_to_ast(text, &no_collect, &strict_options())
+            .map(|result| result.value),
+    };
+    match parsed {
+        Ok(root) => doc.root = root,
         Err(strict_error) => {
             let with_tokens = CollectOptions {
                 comments: CommentCollectionStrategy::AsTokens,
@@ -297,7 +310,7 @@ fn punctuation_findings(
         // `"a": 1 "b": 2` or `} "b"`: a value ends and the next starts with no comma.
         // A colon after a string is fine (`"key": ...`), and so is a string followed by `:`.
         if is_value_end(&prev.token) && is_value_start(&next.token) {
-            let (line, _) = doc.index().position(doc.text, prev.range.end);
+            let (line, _) = doc.position(prev.range.end);
             out.push(
                 doc.finding(
                     Severity::Error,
