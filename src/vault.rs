@@ -14,6 +14,14 @@ pub const ITERATIONS: u32 = 600_000;
 pub const SALT_BYTES: usize = 16;
 pub const IV_BYTES: usize = 12;
 pub const FORMAT_VERSION: u32 = 1;
+/// The shortest passphrase a key may be sealed with.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Why `passphrase` cannot seal a key, if it cannot.
+pub fn passphrase_problem(passphrase: &str) -> Option<String> {
+    (passphrase.chars().count() < MIN_PASSPHRASE_CHARS)
+        .then(|| format!("Choose a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."))
+}
 
 /// What is stored. Everything in it is safe to keep on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -328,6 +336,15 @@ mod tests {
             additional_data("https://a:12443"),
             additional_data("https://b:12443")
         );
+    }
+
+    #[test]
+    fn passphrases_shorter_than_eight_characters_are_refused() {
+        assert!(passphrase_problem("").is_some());
+        assert!(passphrase_problem("1234567").is_some());
+        // Characters, not bytes: seven two-byte characters are still too short.
+        assert!(passphrase_problem("ééééééé").is_some());
+        assert_eq!(passphrase_problem("12345678"), None);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use super::ext;
 use super::http::{send, Env, Response};
 use super::session::{Op, OpStatus, Pending, Session, SessionAction};
-use crate::state::{Draft, KeystoreRow, Secrets, Storage};
+use crate::state::{Action, Draft, Field, KeystoreRow, Secrets, Storage};
+use crate::vault::{passphrase_problem, SealedKey};
 use ecekit_core::api::connection::{
     self, check_api_key, keystore_diff, login_body, readback, session_ended, shown_request,
     verify_summary, AuthMethod, Coordinator, Credential, ProfileError, SendError, ShownRequest,
@@ -523,6 +524,106 @@ pub async fn platform_repository(
         format!("Registered {name} as an ECE platform snapshot repository: pick it in Platform > Repositories or in a deployment's snapshot settings."),
         Vec::new(),
     ))
+}
+
+fn vault_status(h: &UseReducerHandle<Session>, status: OpStatus) {
+    h.dispatch(SessionAction::Status(Op::Vault, status));
+}
+
+fn vault_done(h: &UseReducerHandle<Session>, message: String) {
+    vault_status(
+        h,
+        OpStatus::Done {
+            message,
+            details: vec![],
+        },
+    );
+}
+
+/// Remember: seals the session's API key for `c` with `passphrase` and saves
+/// the sealed record, which it returns (`None`: refused or failed, said in
+/// the vault status).
+pub async fn remember(
+    h: UseReducerHandle<Session>,
+    c: Coordinator,
+    passphrase: String,
+) -> Option<SealedKey> {
+    let Some(Credential::ApiKey(key)) = h.credential.clone() else {
+        vault_status(
+            &h,
+            OpStatus::Refused(
+                "Connect with an API key first: only an API key can be remembered.".into(),
+            ),
+        );
+        return None;
+    };
+    if let Some(problem) = passphrase_problem(&passphrase) {
+        vault_status(&h, OpStatus::Refused(problem));
+        return None;
+    }
+    vault_status(
+        &h,
+        OpStatus::Progress("Encrypting (600,000 PBKDF2 rounds)…".into()),
+    );
+    let sealed = match ext::seal(&passphrase, &c.base_url, &key).await {
+        Ok(record) => ext::save_sealed(&record).await.map(|_| record),
+        Err(e) => Err(e.to_string()),
+    };
+    match sealed {
+        Ok(record) => {
+            vault_done(&h, format!("The key for {} is saved, encrypted with your passphrase (PBKDF2-SHA256, AES-GCM-256). The passphrase is not stored.", c.origin()));
+            Some(record)
+        }
+        Err(why) => {
+            vault_status(&h, OpStatus::Refused(why));
+            None
+        }
+    }
+}
+
+/// Unlock: opens the saved record with `passphrase` and connects with its
+/// key (an empty or ECE profile takes the record's coordinator). False when
+/// the passphrase is wrong or the record unreadable (said in the status).
+pub async fn unlock(
+    h: UseReducerHandle<Session>,
+    draft: UseReducerHandle<Draft>,
+    record: SealedKey,
+    passphrase: String,
+) -> bool {
+    vault_status(&h, OpStatus::Progress("Unlocking…".into()));
+    match ext::unlock(&passphrase, &record).await {
+        Ok(key) => {
+            if draft.coordinator.trim().is_empty() || draft.platform == Platform::Ece {
+                draft.dispatch(Action::SetPlatform(Platform::Ece));
+                draft.dispatch(Action::Set(Field::Coordinator, record.coordinator.clone()));
+            }
+            h.dispatch(SessionAction::Connected(Credential::ApiKey(key)));
+            vault_done(
+                &h,
+                format!(
+                    "Unlocked: the key for {} is in memory until you lock or close the browser.",
+                    record.coordinator
+                ),
+            );
+            true
+        }
+        Err(e) => {
+            vault_status(&h, OpStatus::Refused(e.to_string()));
+            false
+        }
+    }
+}
+
+/// Forget: removes the saved record from this browser.
+pub async fn forget(h: UseReducerHandle<Session>) {
+    ext::forget_sealed().await;
+    vault_done(&h, "The saved key was removed from this browser.".into());
+}
+
+/// Lock: drops the credential from memory.
+pub fn lock(h: &UseReducerHandle<Session>) {
+    h.dispatch(SessionAction::Lock);
+    vault_done(h, "Locked: the key is no longer in memory.".into());
 }
 
 /// Reads the deployment (and coordinator) of the active tab's Cloud UI page.

@@ -12,9 +12,7 @@ use crate::outputs;
 use crate::route::Area;
 use crate::state::{Action, Field, Secrets, Storage};
 use crate::vault::SealedKey;
-use ecekit_core::api::connection::{
-    AuthMethod, Coordinator, Credential, Reach, SendError, ShownRequest,
-};
+use ecekit_core::api::connection::{AuthMethod, Coordinator, Reach, SendError, ShownRequest};
 use ecekit_core::api::Operation;
 use ecekit_core::keystore;
 use ecekit_core::Platform;
@@ -248,16 +246,7 @@ pub fn page() -> Html {
     };
     let on_lock = {
         let h = ctx.session.clone();
-        Callback::from(move |_: MouseEvent| {
-            h.dispatch(SessionAction::Lock);
-            h.dispatch(SessionAction::Status(
-                Op::Vault,
-                OpStatus::Done {
-                    message: "Locked: the key is no longer in memory.".into(),
-                    details: vec![],
-                },
-            ));
-        })
+        Callback::from(move |_: MouseEvent| ops::lock(&h))
     };
     let on_grant = {
         let h = ctx.session.clone();
@@ -303,9 +292,6 @@ pub fn page() -> Html {
         let p = passphrase.clone();
         Callback::from(move |e: InputEvent| p.set(input_value(&e)))
     };
-    let vault_status = |h: &UseReducerHandle<Session>, s: OpStatus| {
-        h.dispatch(SessionAction::Status(Op::Vault, s))
-    };
     let on_remember = {
         let (h, p, saved, c) = (
             ctx.session.clone(),
@@ -314,43 +300,12 @@ pub fn page() -> Html {
             coordinator.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let Some(Credential::ApiKey(key)) = h.credential.clone() else {
-                vault_status(
-                    &h,
-                    OpStatus::Refused(
-                        "Connect with an API key first: only an API key can be remembered.".into(),
-                    ),
-                );
-                return;
-            };
             let Ok(c) = c.clone() else { return };
-            if p.chars().count() < 8 {
-                vault_status(
-                    &h,
-                    OpStatus::Refused("Choose a passphrase of at least 8 characters.".into()),
-                );
-                return;
-            }
-            let (h, pass, saved, p) = (h.clone(), (*p).clone(), saved.clone(), p.clone());
-            vault_status(
-                &h,
-                OpStatus::Progress("Encrypting (600,000 PBKDF2 rounds)…".into()),
-            );
+            let (h, p, saved) = (h.clone(), p.clone(), saved.clone());
             spawn_local(async move {
-                let result = match ext::seal(&pass, &c.base_url, &key).await {
-                    Ok(record) => ext::save_sealed(&record).await.map(|_| record),
-                    Err(e) => Err(e.to_string()),
-                };
-                match result {
-                    Ok(record) => {
-                        saved.set(Some(record));
-                        p.set(String::new());
-                        vault_status(&h, OpStatus::Done {
-                            message: format!("The key for {} is saved, encrypted with your passphrase (PBKDF2-SHA256, AES-GCM-256). The passphrase is not stored.", c.origin()),
-                            details: vec![],
-                        });
-                    }
-                    Err(why) => vault_status(&h, OpStatus::Refused(why)),
+                if let Some(record) = ops::remember(h, c, (*p).clone()).await {
+                    saved.set(Some(record));
+                    p.set(String::new());
                 }
             });
         })
@@ -366,23 +321,10 @@ pub fn page() -> Html {
             let Some(record) = (*saved).clone() else {
                 return;
             };
-            let (h, pass, p, d) = (h.clone(), (*p).clone(), p.clone(), d.clone());
-            vault_status(&h, OpStatus::Progress("Unlocking…".into()));
+            let (h, p, d) = (h.clone(), p.clone(), d.clone());
             spawn_local(async move {
-                match ext::unlock(&pass, &record).await {
-                    Ok(key) => {
-                        if d.coordinator.trim().is_empty() || d.platform == Platform::Ece {
-                            d.dispatch(Action::SetPlatform(Platform::Ece));
-                            d.dispatch(Action::Set(Field::Coordinator, record.coordinator.clone()));
-                        }
-                        h.dispatch(SessionAction::Connected(Credential::ApiKey(key)));
-                        p.set(String::new());
-                        vault_status(&h, OpStatus::Done {
-                            message: format!("Unlocked: the key for {} is in memory until you lock or close the browser.", record.coordinator),
-                            details: vec![],
-                        });
-                    }
-                    Err(e) => vault_status(&h, OpStatus::Refused(e.to_string())),
+                if ops::unlock(h, d, record, (*p).clone()).await {
+                    p.set(String::new());
                 }
             });
         })
@@ -392,15 +334,8 @@ pub fn page() -> Html {
         Callback::from(move |_: MouseEvent| {
             let (h, saved) = (h.clone(), saved.clone());
             spawn_local(async move {
-                ext::forget_sealed().await;
+                ops::forget(h).await;
                 saved.set(None);
-                vault_status(
-                    &h,
-                    OpStatus::Done {
-                        message: "The saved key was removed from this browser.".into(),
-                        details: vec![],
-                    },
-                );
             });
         })
     };
