@@ -626,6 +626,34 @@ pub fn lock(h: &UseReducerHandle<Session>) {
     vault_done(h, "Locked: the key is no longer in memory.".into());
 }
 
+/// Waits for the browser's answer to a host-permission request for `origin`
+/// and records it.
+pub async fn permission_answer(
+    h: UseReducerHandle<Session>,
+    origin: String,
+    request: js_sys::Promise,
+) {
+    let granted = wasm_bindgen_futures::JsFuture::from(request)
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    h.dispatch(SessionAction::Granted(Some(granted)));
+    h.dispatch(SessionAction::Status(
+        Op::Grant,
+        if granted {
+            OpStatus::Done {
+                message: format!("Access to {origin} granted."),
+                details: vec![],
+            }
+        } else {
+            OpStatus::Refused(format!(
+                "Access to {origin} was not granted: nothing can be sent to it."
+            ))
+        },
+    ));
+}
+
 /// Reads the deployment (and coordinator) of the active tab's Cloud UI page.
 pub async fn from_tab() -> Result<connection::TabDeployment, String> {
     let url = ext::active_tab_url().await?.ok_or(

@@ -94,7 +94,11 @@ pub struct Session {
     pub granted: Option<bool>,
     /// The operation in flight: every Send is off meanwhile.
     pub busy: Option<Op>,
-    pub results: Vec<(Op, OpStatus)>,
+    /// The latest status of each operation, with its update number.
+    pub results: Vec<(Op, OpStatus, u32)>,
+    /// Statuses set so far: numbers each one, so that a new result can be
+    /// told from the last one even when it reads the same.
+    pub updates: u32,
     pub pending: Option<Pending>,
 }
 
@@ -112,6 +116,7 @@ impl Default for Session {
             granted: None,
             busy: None,
             results: Vec::new(),
+            updates: 0,
             pending: None,
         }
     }
@@ -134,7 +139,18 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     pub fn result(&self, op: Op) -> Option<&OpStatus> {
-        self.results.iter().find(|(o, _)| *o == op).map(|(_, s)| s)
+        self.results
+            .iter()
+            .find(|(o, ..)| *o == op)
+            .map(|(_, s, _)| s)
+    }
+
+    /// The update number of `op`'s latest status (0: none yet).
+    pub fn update_of(&self, op: Op) -> u32 {
+        self.results
+            .iter()
+            .find(|(o, ..)| *o == op)
+            .map_or(0, |(.., n)| *n)
     }
 }
 
@@ -179,8 +195,9 @@ impl Reducible for Session {
             SessionAction::Granted(g) => s.granted = g,
             SessionAction::Busy(b) => s.busy = b,
             SessionAction::Status(op, status) => {
-                s.results.retain(|(o, _)| *o != op);
-                s.results.push((op, status));
+                s.updates += 1;
+                s.results.retain(|(o, ..)| *o != op);
+                s.results.push((op, status, s.updates));
             }
             SessionAction::Pending(p) => s.pending = p,
         }
@@ -231,6 +248,14 @@ mod tests {
             s.result(Op::ListKeys),
             Some(&OpStatus::Refused("no".into()))
         );
+        // The same status again is still a new update.
+        let before = s.update_of(Op::ListKeys);
+        let s = reduce(
+            s,
+            SessionAction::Status(Op::ListKeys, OpStatus::Refused("no".into())),
+        );
+        assert_eq!(s.update_of(Op::ListKeys), before + 1);
+        assert_eq!(s.update_of(Op::Apply), 0);
         assert_eq!(reduce(s, SessionAction::SetTimeout(0)).timeout_secs, 1);
     }
 }

@@ -46,16 +46,18 @@ pub fn request_view(shown: &Result<ShownRequest, String>) -> Html {
     }
 }
 
-/// An operation's last result.
-pub fn status_view(op: Op, status: Option<&OpStatus>) -> Html {
+/// An operation's last result; `data-update` numbers it (tests wait for a
+/// new one).
+pub fn status_view(op: Op, session: &Session) -> Html {
     let tag = format!("{op:?}");
-    match status {
+    let update = session.update_of(op).to_string();
+    match session.result(op) {
         None => html! {},
         Some(OpStatus::Progress(text)) => {
-            html! { <p class="op-status progress" role="status" data-status={tag}>{ text.clone() }</p> }
+            html! { <p class="op-status progress" role="status" data-status={tag} data-update={update}>{ text.clone() }</p> }
         }
         Some(OpStatus::Done { message, details }) => html! {
-            <div class="op-status ok" role="status" data-status={tag}>
+            <div class="op-status ok" role="status" data-status={tag} data-update={update}>
                 <p class="op-message">{ message.clone() }</p>
                 if !details.is_empty() {
                     <ul class="op-details">{ for details.iter().map(|d| html! { <li>{ d.clone() }</li> }) }</ul>
@@ -63,19 +65,19 @@ pub fn status_view(op: Op, status: Option<&OpStatus>) -> Html {
             </div>
         },
         Some(OpStatus::Refused(text)) => {
-            html! { <p class="op-status error" role="alert" data-status={tag}>{ text.clone() }</p> }
+            html! { <p class="op-status error" role="alert" data-status={tag} data-update={update}>{ text.clone() }</p> }
         }
-        Some(OpStatus::Failed(e)) => error_view(&tag, e),
+        Some(OpStatus::Failed(e)) => error_view(&tag, update, e),
     }
 }
 
-fn error_view(tag: &str, e: &SendError) -> Html {
+fn error_view(tag: &str, update: String, e: &SendError) -> Html {
     let (fields, general) = match &e.api {
         Some(api) => (api.field_messages(), api.general_messages()),
         None => (vec![], vec![]),
     };
     html! {
-        <div class="op-status error" role="alert" data-status={tag.to_string()} data-kind={format!("{:?}", e.kind)}>
+        <div class="op-status error" role="alert" data-status={tag.to_string()} data-update={update} data-kind={format!("{:?}", e.kind)}>
             <p class="op-message"><strong>{ e.title.clone() }</strong>{ " " }{ e.detail.clone() }</p>
             if !fields.is_empty() {
                 <ul class="op-fields">
@@ -262,28 +264,7 @@ pub fn page() -> Html {
             let Some(promise) = ext::request_permission(&pattern) else {
                 return;
             };
-            let h = h.clone();
-            spawn_local(async move {
-                let granted = wasm_bindgen_futures::JsFuture::from(promise)
-                    .await
-                    .ok()
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false);
-                h.dispatch(SessionAction::Granted(Some(granted)));
-                h.dispatch(SessionAction::Status(
-                    Op::Grant,
-                    if granted {
-                        OpStatus::Done {
-                            message: format!("Access to {origin} granted."),
-                            details: vec![],
-                        }
-                    } else {
-                        OpStatus::Refused(format!(
-                            "Access to {origin} was not granted: nothing can be sent to it."
-                        ))
-                    },
-                ));
-            });
+            spawn_local(ops::permission_answer(h.clone(), origin, promise));
         })
     };
 
@@ -682,7 +663,7 @@ pub fn page() -> Html {
                 if in_extension && session.granted == Some(true) {
                     <p class="field-help" data-permission="granted">{ format!("Access to {origin} is granted.") }</p>
                 }
-                { status_view(Op::Grant, session.result(Op::Grant)) }
+                { status_view(Op::Grant, &session) }
                 if let (Some(r), Ok(c)) = (reach, coordinator.as_ref()) {
                     if let Some(msg) = r.message(c) {
                         <p class="note warning" data-reach={format!("{r:?}")}>{ msg }</p>
@@ -695,7 +676,7 @@ pub fn page() -> Html {
                         <span class="connected" data-connected="true">{ "Connected: the key is in memory." }</span>
                     }
                 </div>
-                { status_view(Op::Connect, session.result(Op::Connect)) }
+                { status_view(Op::Connect, &session) }
                 if let Some(exp) = &session.expiry {
                     <p class={classes!("key-expiry", exp.warn.then_some("note warning"))} data-expiry-warn={exp.warn.to_string()}>
                         { format!("API key: {}.", exp.message()) }
@@ -718,7 +699,7 @@ pub fn page() -> Html {
                         <span class="field-help" data-saved="true">{ format!("A key for {} is saved (encrypted).", rec.coordinator) }</span>
                     }
                 </div>
-                { status_view(Op::Vault, session.result(Op::Vault)) }
+                { status_view(Op::Vault, &session) }
             </section>
 
             <section class="card" data-section="deployment">
@@ -751,7 +732,7 @@ pub fn page() -> Html {
                         <button type="button" class="button secondary" data-action="from-tab" onclick={on_tab}>{ "Use the deployment of the active tab" }</button>
                     }
                 </div>
-                { status_view(Op::Tab, session.result(Op::Tab)) }
+                { status_view(Op::Tab, &session) }
             </section>
 
             <section class="card" data-section="keystore">
@@ -760,7 +741,7 @@ pub fn page() -> Html {
                     { request_view(&shown(Operation::KeystoreGet, None)) }
                     <p class="field-help">{ VALUES_NEVER_RETURNED }</p>
                     <div class="row-actions">{ send_button("List keys", "list-keys", on_list_keys, !connected) }</div>
-                    { status_view(Op::ListKeys, session.result(Op::ListKeys)) }
+                    { status_view(Op::ListKeys, &session) }
                     { curl_for(Operation::KeystoreGet, None) }
                 </div>
 
@@ -808,8 +789,8 @@ pub fn page() -> Html {
                     </div>
                     { pending_for(Op::Apply) }
                     { pending_for(Op::Resync) }
-                    { status_view(Op::Apply, session.result(Op::Apply)) }
-                    { status_view(Op::Resync, session.result(Op::Resync)) }
+                    { status_view(Op::Apply, &session) }
+                    { status_view(Op::Resync, &session) }
                 </div>
 
                 <h3 class="section-title">{ "Remove keys" }</h3>
@@ -824,7 +805,7 @@ pub fn page() -> Html {
                     }
                     <div class="row-actions">{ send_button("Review and remove", "remove", on_remove, !connected || session.pending.is_some()) }</div>
                     { pending_for(Op::Remove) }
-                    { status_view(Op::Remove, session.result(Op::Remove)) }
+                    { status_view(Op::Remove, &session) }
                 </div>
 
                 <h3 class="section-title">{ "Reload secure settings" }</h3>
@@ -833,7 +814,7 @@ pub fn page() -> Html {
                     if !ess {
                         <div class="row-actions">{ send_button("Reload secure settings", "reload", on_reload, !connected) }</div>
                     }
-                    { status_view(Op::Reload, session.result(Op::Reload)) }
+                    { status_view(Op::Reload, &session) }
                     { curl_for(Operation::ReloadSecureSettings, None) }
                 </div>
             </section>
@@ -865,7 +846,7 @@ pub fn page() -> Html {
                     } else {
                         <div class="row-actions">{ send_button("Register and verify", "repository", on_repository, !connected || draft.bucket.trim().is_empty()) }</div>
                     }
-                    { status_view(Op::Repository, session.result(Op::Repository)) }
+                    { status_view(Op::Repository, &session) }
                     { curl_for(Operation::RepositoryPut, Some(ecekit_core::repository::body(&ops::repository_spec(&draft)))) }
                     { curl_for(Operation::RepositoryVerify, None) }
                 </div>
@@ -880,7 +861,7 @@ pub fn page() -> Html {
                             Err(why) => html! { <p class="field-help" data-platform-missing="true">{ why.clone() }</p> },
                         } }
                         <div class="row-actions">{ send_button("Register as platform repository", "platform-repository", on_platform_repository, !connected || platform_body.is_err()) }</div>
-                        { status_view(Op::PlatformRepository, session.result(Op::PlatformRepository)) }
+                        { status_view(Op::PlatformRepository, &session) }
                         { curl_for(Operation::PlatformRepositoryPut, platform_body.clone().ok()) }
                     </div>
                 }

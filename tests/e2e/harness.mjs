@@ -129,14 +129,22 @@ export function extensionWithLoopbackAccess() {
 }
 
 /** Clicks the Send button `action` of the Connection area once it is enabled,
- * waits for the final status of operation `status` and returns its text. */
+ * waits for a new final status of operation `status` (a higher
+ * `data-update` than before the click: the last result may read the same, or
+ * still be on screen before the click takes effect) and returns its text. */
 export async function runOperation(page, action, status, timeout = 30000) {
   await page.waitForSelector(`[data-action="${action}"]:not([disabled])`, { timeout });
+  const sel = `[data-status="${status}"]`;
+  const before = await page.evaluate(
+    (s) => Number(document.querySelector(s)?.dataset.update ?? 0), sel);
   await page.click(`[data-action="${action}"]`);
-  const sel = `[data-status="${status}"]:not(.progress)`;
   await page.waitForFunction(
-    (s) => document.querySelector(s) && !document.querySelector('[data-status].progress'),
-    sel, { timeout },
+    ([s, n]) => {
+      const el = document.querySelector(s);
+      return el && !el.classList.contains('progress') && Number(el.dataset.update) > n
+        && !document.querySelector('[data-status].progress');
+    },
+    [sel, before], { timeout },
   );
   return (await page.textContent(sel)).replace(/\s+/g, ' ');
 }
