@@ -37,6 +37,18 @@ fn initial_draft() -> Draft {
         .unwrap_or_default()
 }
 
+/// Loads the draft of a share link in the URL (opened, or pasted into this
+/// tab's address bar) and leaves the URL at its area.
+fn take_share_link(draft: &UseReducerHandle<Draft>) {
+    let hash = browser::location_hash();
+    if let Some(shared) = Draft::from_fragment(&hash) {
+        if **draft != shared {
+            draft.dispatch(Action::Replace(Box::new(shared)));
+        }
+        browser::replace_hash(&Area::from_hash(&hash).href());
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let area = use_state(current_area);
@@ -45,10 +57,16 @@ pub fn app() -> Html {
     let session = use_reducer(Session::default);
     let share_status = use_state(String::new);
     {
-        let area = area.clone();
+        let (area, draft) = (area.clone(), draft.clone());
         use_effect_with((), move |_| {
+            // A share link's draft is taken once and dropped from the URL: the
+            // user's later edits are saved, and a reload must not undo them.
+            take_share_link(&draft);
             let listener = web_sys::window().map(|window| {
-                EventListener::new(&window, "hashchange", move |_| area.set(current_area()))
+                EventListener::new(&window, "hashchange", move |_| {
+                    take_share_link(&draft);
+                    area.set(current_area());
+                })
             });
             move || drop(listener)
         });

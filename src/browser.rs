@@ -91,6 +91,14 @@ pub fn location_without_hash() -> String {
         .unwrap_or_default()
 }
 
+/// Replaces the URL fragment without a navigation or a history entry.
+pub fn replace_hash(hash: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let url = format!("{}{hash}", location_without_hash());
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// Local storage, for the non-secret draft only. Failures (private mode,
 /// file:// in some browsers) are ignored: the app works without it.
 pub mod storage {

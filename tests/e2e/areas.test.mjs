@@ -208,6 +208,14 @@ test('the draft survives a reload without its secrets; Reset clears it; a share 
   await other.goto(link.replace('#/keystore', '#/repository'));
   assert.equal(await other.inputValue('#field-bucket'), 'kept-bucket');
   assert.equal(await other.inputValue('#field-repository'), 'kept-repo');
+  // The link's draft is taken once: the URL keeps only the area, so edits
+  // made after opening it survive a reload (the link used to win again).
+  await other.waitForFunction(() => !location.hash.includes('draft='));
+  assert.equal(new URL(other.url()).hash, '#/repository');
+  await other.fill('#field-bucket', 'edited-after-link');
+  await other.reload();
+  await expectShell(other, assert);
+  assert.equal(await other.inputValue('#field-bucket'), 'edited-after-link');
   await other.close();
   assert.deepEqual(errors, []);
   await context.close();
