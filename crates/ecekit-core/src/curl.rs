@@ -1060,12 +1060,27 @@ impl<'t> Checker<'t, '_> {
                 } else {
                     format!(" (curl's default without -X is {method})")
                 };
-                let fix = match (c.method, allowed.as_slice()) {
-                    (Some(m), [one]) if m.word.value == m.value() && m.from == 0 => Some(Edit {
-                        start: m.word.start,
-                        end: m.word.end,
-                        replacement: one.clone(),
-                    }),
+                // A command that sends a body wants the method that takes one
+                // (`-X PUT -d ...` on the keystore is a PATCH, not its GET).
+                let sends_body = !c.data.is_empty() && !c.get;
+                let takes_body = |m: &String| {
+                    api::table::endpoint(m, &template).is_some_and(|e| e.body.is_some())
+                };
+                let fitting: Vec<&String> = allowed
+                    .iter()
+                    .filter(|m| takes_body(m) == sends_body)
+                    .collect();
+                let wanted = fitting.first().copied().or(allowed.first());
+                // A machine fix only when one method is clearly meant.
+                let clear = allowed.len() == 1 || fitting.len() == 1;
+                let fix = match (c.method, wanted) {
+                    (Some(m), Some(w)) if m.word.value == m.value() && m.from == 0 && clear => {
+                        Some(Edit {
+                            start: m.word.start,
+                            end: m.word.end,
+                            replacement: w.clone(),
+                        })
+                    }
                     _ => None,
                 };
                 self.push(
@@ -1078,7 +1093,7 @@ impl<'t> Checker<'t, '_> {
                         allowed.join(", "),
                         availability.describe()
                     ),
-                    format!("Use -X {}.", allowed.first().map_or("GET", String::as_str)),
+                    format!("Use -X {}.", wanted.map_or("GET", String::as_str)),
                     fix,
                 );
                 if template.ends_with("/keystore") {
@@ -1846,9 +1861,26 @@ mod tests {
         let m = find(&f, WRONG_METHOD);
         assert_eq!(&text[m.location.start..m.location.end], "PUT");
         assert!(m.message.contains("PATCH"), "{}", m.message);
+        // The keystore takes GET and PATCH: a command with a body means PATCH.
+        assert_eq!(m.help, "Use -X PATCH.");
+        let fixed = apply(&text, m.fix.as_ref().expect("a fix"));
+        assert!(fixed.starts_with("curl -X PATCH "), "{fixed}");
+        assert!(find_none(&check(&fixed), WRONG_METHOD));
+        // Without a body, GET is what is meant.
+        let text = format!("curl -X DELETE {auth} {url}");
+        let m = find(&check(&text), WRONG_METHOD).clone();
+        assert_eq!(m.help, "Use -X GET.");
+        assert_eq!(
+            apply(&text, m.fix.as_ref().expect("a fix")),
+            format!("curl -X GET {auth} {url}")
+        );
         let text = format!("curl {auth} {url} -d '{{\"secrets\": {{}}}}'");
         let f = check(&text);
         assert!(find(&f, WRONG_METHOD).message.contains("no -X"));
+    }
+
+    fn find_none(findings: &[Finding], code: &str) -> bool {
+        !findings.iter().any(|f| f.code == code)
     }
 
     #[test]
