@@ -134,6 +134,11 @@ pub fn page() -> Html {
     let saved = use_state(|| None::<SealedKey>);
     let in_extension = ext::in_extension();
     let coordinator: Result<Coordinator, String> = ops::coordinator(&draft).map_err(|e| e.message);
+    // An empty field is not yet an error: its help says what to enter.
+    let coordinator_problem = coordinator
+        .as_ref()
+        .err()
+        .filter(|_| !draft.coordinator.trim().is_empty());
 
     // The saved (sealed) key record, read once.
     {
@@ -612,11 +617,11 @@ pub fn page() -> Html {
                             <span class="field-label">{ "Coordinator URL" }</span>
                             <input id="conn-coordinator" type="url" placeholder="https://ece.example.com:12443"
                                 value={draft.coordinator.clone()} oninput={set(Field::Coordinator)}
-                                aria-invalid={coordinator.is_err().to_string()} />
-                            if let Err(why) = &coordinator {
+                                aria-invalid={coordinator_problem.is_some().to_string()} />
+                            if let Some(why) = coordinator_problem {
                                 <span class="field-error">{ why.clone() }</span>
                             } else {
-                                <span class="field-help">{ "A bare host gets https:// and port 12443." }</span>
+                                <span class="field-help">{ "For example https://ece.example.com:12443; a bare host gets https:// and port 12443." }</span>
                             }
                         </label>
                     } else {

@@ -49,6 +49,14 @@ test('static page: a coordinator without CORS is explained, Send is off and the 
   await page.goto(`${server.url}#/connection`);
   await page.waitForSelector('[data-section="profile"]', { timeout: 20000 });
 
+  // An empty coordinator is not an error yet; a half-typed one gets a message
+  // that says what is missing.
+  assert.equal(await page.getAttribute('#conn-coordinator', 'aria-invalid'), 'false');
+  assert.equal(await page.$('[data-section="profile"] .field-error'), null);
+  await page.fill('#conn-coordinator', 'https://');
+  assert.match(await page.textContent('[data-section="profile"] .field-error'), /Enter the coordinator's host after https:\/\//);
+  assert.equal(await page.getAttribute('#conn-coordinator', 'aria-invalid'), 'true');
+
   // Before any request: the page says CORS decides, and still lets the user try.
   await page.fill('#conn-coordinator', closed);
   assert.match(await page.textContent('[data-reach="CrossOrigin"]'), /only if the coordinator allows cross-origin requests \(CORS\)/);

@@ -107,6 +107,7 @@ fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
         }
     };
     let port = match port {
+        Some("") => return Err("the port number after \":\" is missing".to_string()),
         Some(p) => Some(
             p.parse::<u16>()
                 .ok()
@@ -143,6 +144,11 @@ pub fn coordinator(platform: Platform, input: &str) -> Result<Coordinator, Profi
         return Err(ProfileError::new(
             "The coordinator URL holds a variable ($…): enter the real address, for example https://ece.example.com:12443.",
         ));
+    }
+    if let Some((scheme, "")) = text.split_once("://") {
+        return Err(ProfileError::new(format!(
+            "Enter the coordinator's host after {scheme}://, for example {scheme}://ece.example.com:12443."
+        )));
     }
     let mut url = text.trim_end_matches('/').to_string();
     if let Some(stripped) = url.strip_suffix("/api/v1") {
@@ -1179,6 +1185,9 @@ mod tests {
             ("https://user:pw@ece", "no user name"),
             ("https://ece:99999", "port"),
             ("https://$COORDINATOR_HOST:12443", "variable"),
+            ("https://", "Enter the coordinator's host after https://"),
+            ("http://", "after http://"),
+            ("https://ece:", "port number after \":\" is missing"),
             ("https://ec e", "spaces"),
         ] {
             let err = coordinator(Platform::Ece, input).unwrap_err();
