@@ -76,15 +76,43 @@ pub fn app() -> Html {
         browser::storage::set(STORAGE_KEY, &draft.to_json());
     });
 
+    // What Reset cleared, in memory only, until Undo or the next edit.
+    let undo = use_state(|| None::<(Draft, Secrets)>);
     let on_reset = {
-        let (draft, secrets, session) = (draft.clone(), secrets.clone(), session.clone());
+        let (draft, secrets, session, undo, status) = (
+            draft.clone(),
+            secrets.clone(),
+            session.clone(),
+            undo.clone(),
+            share_status.clone(),
+        );
         Callback::from(move |_| {
+            undo.set(Some(((*draft).clone(), (*secrets).clone())));
             draft.dispatch(Action::Reset);
             secrets.set(Secrets::default());
             session.dispatch(SessionAction::Lock);
             browser::storage::remove(STORAGE_KEY);
+            status.set("The draft and every secret were cleared.".into());
         })
     };
+    let on_undo = {
+        let (draft, secrets, undo, status) = (
+            draft.clone(),
+            secrets.clone(),
+            undo.clone(),
+            share_status.clone(),
+        );
+        Callback::from(move |_| {
+            if let Some((previous, previous_secrets)) = (*undo).clone() {
+                draft.dispatch(Action::Replace(Box::new(previous)));
+                secrets.set(previous_secrets);
+                undo.set(None);
+                status.set("The draft and its secrets are back.".into());
+            }
+        })
+    };
+    // Undo is offered only while nothing was typed since the reset.
+    let can_undo = undo.is_some() && *draft == Draft::default();
     let on_share = {
         let (draft, area, status) = (draft.clone(), *area, share_status.clone());
         Callback::from(move |_| {
@@ -142,7 +170,12 @@ pub fn app() -> Html {
                         <h1>{ area.title() }</h1>
                         <p class="summary">{ area.summary() }</p>
                     </header>
-                    <p class="share-status" role="status" aria-live="polite">{ (*share_status).clone() }</p>
+                    <div class="share-line">
+                        <p class="share-status" role="status" aria-live="polite">{ (*share_status).clone() }</p>
+                        if can_undo {
+                            <button type="button" class="button small secondary" data-action="undo-reset" onclick={on_undo}>{ "Undo reset" }</button>
+                        }
+                    </div>
                     { page }
                 </main>
             </div>

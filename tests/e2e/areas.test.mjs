@@ -198,9 +198,20 @@ test('the draft survives a reload without its secrets; Reset clears it; a share 
   assert.match(link, /#\/keystore\?draft=/);
   assert.ok(decodeURIComponent(link).includes('kept-bucket') && !decodeURIComponent(link).includes(ACCESS_KEY));
 
+  // Reset clears everything, and can be undone (memory only) until the next edit.
+  await page.fill('#secret-1', ACCESS_KEY);
+  await page.click('button:has-text("Reset")');
+  await page.waitForSelector('#secret-1', { state: 'detached' });
+  await page.click('[data-action="undo-reset"]');
+  assert.equal(await page.inputValue('#ks-name-1'), 's3.client.default.access_key');
+  assert.equal(await page.inputValue('#secret-1'), ACCESS_KEY, 'the undone reset gives the secret back');
+  assert.equal(await page.$('[data-action="undo-reset"]'), null);
   await page.click('button:has-text("Reset")');
   await page.goto(server.url + '#/repository');
   assert.equal(await page.inputValue('#field-bucket'), '');
+  await page.fill('#field-bucket', 'typed-after-reset');
+  assert.equal(await page.$('[data-action="undo-reset"]'), null, 'no undo once something was typed');
+  await page.fill('#field-bucket', '');
 
   const other = await browser.newPage();
   await other.goto(link);
