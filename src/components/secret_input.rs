@@ -66,8 +66,9 @@ pub fn secret_input(props: &SecretInputProps) -> Html {
             }
         })
     };
+    let picker = use_node_ref();
     let ondrop = {
-        let secrets = ctx.secrets.clone();
+        let (secrets, picker) = (ctx.secrets.clone(), picker.clone());
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             if let Some(file) = e
@@ -75,6 +76,10 @@ pub fn secret_input(props: &SecretInputProps) -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0))
             {
+                // The picker must not go on naming a file the value no longer holds.
+                if let Some(input) = picker.cast::<web_sys::HtmlInputElement>() {
+                    input.set_value("");
+                }
                 read_file_into(secrets.clone(), id, file);
             }
         })
@@ -106,7 +111,7 @@ pub fn secret_input(props: &SecretInputProps) -> Html {
                 </button>
             </div>
             if props.as_file {
-                <input type="file" accept=".json,application/json,text/plain" aria-label="Pick the file" onchange={onfile} />
+                <input type="file" ref={picker} accept=".json,application/json,text/plain" aria-label="Pick the file" onchange={onfile} />
             }
             <p class="field-help" id={help_id}>{ if props.help.is_empty() { "Kept in memory only; cleared on reload.".into() } else { props.help.clone() } }</p>
         </div>

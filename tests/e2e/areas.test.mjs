@@ -104,6 +104,29 @@ test('guided setup, S3 on ECE: every payload is the CLI output for the same inpu
   await page.close();
 });
 
+test('a credentials file picked, then another dropped: the value is the dropped one and the picker names no file', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url + '#/guided');
+  await expectShell(page, assert);
+  await page.check('label.choice:has-text("Google Cloud Storage") input');
+  await page.waitForSelector('textarea.secret-file');
+  const picked = SERVICE_ACCOUNT.replace('"type"', ' "type"');
+  await page.setInputFiles('.secret-input input[type="file"]',
+    { name: 'picked.json', mimeType: 'application/json', buffer: Buffer.from(picked) });
+  await page.waitForFunction((v) => document.querySelector('textarea.secret-file').value === v, picked);
+  await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+    document.querySelector('textarea.secret-file')
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, SERVICE_ACCOUNT);
+  await page.waitForFunction((v) => document.querySelector('textarea.secret-file').value === v, SERVICE_ACCOUNT);
+  assert.equal(await page.inputValue('.secret-input input[type="file"]'), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('guided setup, GCS: the service-account JSON goes in as a file, as the CLI writes it', async () => {
   const page = await browser.newPage();
   const errors = collectErrors(page);
