@@ -1,7 +1,12 @@
 //! The output panel shown wherever a payload is: one tab per output format,
 //! a Copy button with visible confirmation, and Download as a file.
+//!
+//! The confirmation is the button's own label ("Copied" for two seconds, in
+//! space reserved for it) and a live region for screen readers; a refused
+//! clipboard shows its message over the text, so nothing below moves.
 
 use crate::browser;
+use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -27,7 +32,9 @@ pub struct OutputPanelProps {
 #[function_component(OutputPanel)]
 pub fn output_panel(props: &OutputPanelProps) -> Html {
     let selected = use_state(|| 0usize);
-    let status = use_state(String::new);
+    // What the live region says, and whether the last copy failed.
+    let status = use_state(|| (String::new(), false));
+    let status_timer = use_mut_ref(|| None::<Timeout>);
     let id = use_memo((), |_| browser::unique_id("out"));
     if props.outputs.is_empty() {
         return html! {};
@@ -37,20 +44,25 @@ pub fn output_panel(props: &OutputPanelProps) -> Html {
 
     let on_copy = {
         let text = current.text.clone();
-        let status = status.clone();
+        let (status, status_timer) = (status.clone(), status_timer.clone());
         Callback::from(move |_| {
             let text = text.clone();
-            let status = status.clone();
+            let (status, status_timer) = (status.clone(), status_timer.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let message = if browser::copy_text(&text).await {
+                let copied = browser::copy_text(&text).await;
+                let message = if copied {
                     "Copied to the clipboard."
                 } else {
                     "Copy failed: select the text and copy it by hand."
                 };
-                status.set(message.to_string());
+                status.set((message.to_string(), !copied));
                 let status = status.clone();
-                gloo::timers::callback::Timeout::new(2500, move || status.set(String::new()))
-                    .forget();
+                let shown_ms = if copied { 2000 } else { 6000 };
+                // Replacing the timer cancels the previous one: a second copy
+                // keeps its confirmation for the full time.
+                *status_timer.borrow_mut() = Some(Timeout::new(shown_ms, move || {
+                    status.set((String::new(), false))
+                }));
             });
         })
     };
@@ -76,6 +88,10 @@ pub fn output_panel(props: &OutputPanelProps) -> Html {
         })
     };
 
+    let (message, failed) = (*status).clone();
+    let copied = !message.is_empty() && !failed;
+    let what = format!("{} ({})", props.title, current.label);
+
     html! {
         <section class="output" aria-label={props.title.clone()}>
             <div class="output-bar">
@@ -96,9 +112,18 @@ pub fn output_panel(props: &OutputPanelProps) -> Html {
                     }) }
                 </div>
                 <div class="output-actions">
-                    <button type="button" class="button small" onclick={on_copy}>{ "Copy" }</button>
+                    <button type="button" class="button small copy" onclick={on_copy}
+                        aria-label={format!("Copy {what}")} data-copied={copied.to_string()}>
+                        // Both labels take the same cell: the button keeps its width.
+                        <span class="label-swap">
+                            <span class={classes!((!copied).then_some("shown"))}>{ "Copy" }</span>
+                            <span class={classes!(copied.then_some("shown"))}>{ "Copied" }</span>
+                        </span>
+                    </button>
                     <button type="button" class="button small secondary" onclick={on_download}
+                        aria-label={format!("Download {what}")}
                         title={format!("Download {}", current.filename)}>{ "Download" }</button>
+                    <p class={classes!("copy-status", failed.then_some("failed"))} role="status" aria-live="polite">{ message }</p>
                 </div>
             </div>
             <div id={format!("{}-panel", id.as_str())} role="tabpanel"
@@ -108,7 +133,6 @@ pub fn output_panel(props: &OutputPanelProps) -> Html {
                 }
                 <pre class="code" tabindex="0" data-output={current.label}><code>{ &*current.text }</code></pre>
             </div>
-            <p class="copy-status" role="status" aria-live="polite">{ (*status).clone() }</p>
         </section>
     }
 }

@@ -93,6 +93,16 @@ pub fn secret_input(props: &SecretInputProps) -> Html {
     let help_id = format!("secret-{id}-help");
     let value = ctx.secrets.get(id).unwrap_or_default().to_string();
     let shown = *revealed;
+    // The setting this value belongs to names the buttons: every Reveal on a
+    // page has its own accessible name.
+    let setting = {
+        let rows = &ctx.draft.keystore;
+        match rows.iter().position(|r| r.id == id) {
+            Some(i) if !rows[i].name.trim().is_empty() => rows[i].name.trim().to_string(),
+            Some(i) => format!("row {}", i + 1),
+            None => format!("setting {id}"),
+        }
+    };
     html! {
         <div class="field secret-input">
             <label class="field-label" for={input_id.clone()}>{ props.label.clone() }</label>
@@ -106,12 +116,13 @@ pub fn secret_input(props: &SecretInputProps) -> Html {
                     <input id={input_id} type={if shown { "text" } else { "password" }} autocomplete="off"
                         spellcheck="false" value={value} {oninput} aria-describedby={help_id.clone()} />
                 }
-                <button type="button" class="button small secondary" aria-pressed={shown.to_string()} onclick={toggle}>
+                <button type="button" class="button small secondary" aria-pressed={shown.to_string()} onclick={toggle}
+                    aria-label={format!("{} the value of {setting}", if shown { "Hide" } else { "Reveal" })}>
                     { if shown { "Hide" } else { "Reveal" } }
                 </button>
             </div>
             if props.as_file {
-                <input type="file" ref={picker} accept=".json,application/json,text/plain" aria-label="Pick the file" onchange={onfile} />
+                <input type="file" ref={picker} accept=".json,application/json,text/plain" aria-label={format!("Pick the file for {setting}")} onchange={onfile} />
             }
             <p class="field-help" id={help_id}>{ if props.help.is_empty() { "Kept in memory only; cleared on reload.".into() } else { props.help.clone() } }</p>
         </div>

@@ -3,13 +3,18 @@
 //! resync plan, and the reload-or-restart advice.
 
 use crate::app::AppContext;
+use crate::browser;
 use crate::components::fields::{PlatformPicker, StoragePicker};
 use crate::components::generated::render_generated;
 use crate::components::secret_input::SecretInput;
 use crate::outputs;
 use crate::state::{Action, KeystoreRow};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// The "Add a setting" button: where focus goes when the last row is deleted.
+const ADD_ROW_ID: &str = "ks-add-row";
 
 #[function_component(KeystorePage)]
 pub fn keystore_page() -> Html {
@@ -59,7 +64,7 @@ pub fn keystore_page() -> Html {
                     <button type="button" class="button secondary" onclick={add_preset}>
                         { format!("Add the {} client settings", draft.storage.repository_type()) }
                     </button>
-                    <button type="button" class="button secondary" onclick={add_row}>{ "Add a setting" }</button>
+                    <button type="button" class="button secondary" id={ADD_ROW_ID} onclick={add_row}>{ "Add a setting" }</button>
                 </div>
             </section>
             <h2 class="section-title">{ "PATCH body" }</h2>
@@ -126,7 +131,18 @@ fn secret_row(props: &SecretRowProps) -> Html {
     };
     let on_delete = {
         let ctx = ctx.clone();
-        Callback::from(move |_| ctx.dispatch(Action::RemoveKeystoreRow(id)))
+        Callback::from(move |_| {
+            // The Delete button goes away with its row: focus moves to the
+            // next row's name, or to "Add a setting" after the last row.
+            let rows = &ctx.draft.keystore;
+            let next = rows
+                .iter()
+                .position(|r| r.id == id)
+                .and_then(|i| rows.get(i + 1))
+                .map_or_else(|| ADD_ROW_ID.to_string(), |r| format!("ks-name-{}", r.id));
+            ctx.dispatch(Action::RemoveKeystoreRow(id));
+            Timeout::new(0, move || browser::focus_by_id(&next)).forget();
+        })
     };
     let name_id = format!("ks-name-{id}");
     let resync = props.on_resync.reform(|_: MouseEvent| ());

@@ -157,8 +157,13 @@ pub fn validate_page() -> Html {
             if let Some(area) = textarea.cast::<web_sys::HtmlTextAreaElement>() {
                 area.set_value(&updated);
             }
+            // The Apply fix button goes away with its finding: focus moves to
+            // the editor, the cursor just after the replaced text.
+            let cursor = edit.start + edit.replacement.len();
+            let line = updated[..cursor].matches('\n').count() + 1;
             *text.borrow_mut() = updated;
             run(*kind, *platform);
+            select_range(&textarea, cursor, cursor, line);
         })
     };
 
