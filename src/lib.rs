@@ -10,6 +10,7 @@ pub mod outputs;
 pub mod pages;
 pub mod route;
 pub mod state;
+pub mod text;
 pub mod vault;
 
 use wasm_bindgen::prelude::*;

@@ -3,13 +3,13 @@
 //! and findings into what the pages show. No rule lives here.
 
 use crate::components::output_panel::Output;
-use crate::state::{Draft, KeystoreRow, Secrets, Storage};
+use crate::state::{Draft, Field, KeystoreRow, Secrets, Storage};
 use ecekit_core::api::{build_request, Operation, RequestSpec, Target};
 use ecekit_core::keystore::{self, Secret, SecretChange, SecretValue};
 use ecekit_core::render::{self, Format, RenderOptions};
 use ecekit_core::repository::{self, RepositorySpec};
 use ecekit_core::{catalog, json, policy};
-use ecekit_core::{Finding, Platform, Provider, ValidateOptions};
+use ecekit_core::{Finding, Location, Platform, Provider, Severity, ValidateOptions};
 use std::rc::Rc;
 use yew::AttrValue;
 
@@ -24,6 +24,8 @@ pub struct Generated {
     pub advice: Option<String>,
     /// Shown instead of the outputs when required inputs are missing.
     pub missing: Option<String>,
+    /// `missing` says an input is invalid (shown as an error), not just absent.
+    pub invalid: bool,
 }
 
 impl Generated {
@@ -102,24 +104,114 @@ pub struct FormSetting {
     pub help: String,
 }
 
-/// The repository type the draft is about.
-pub fn repository_type(draft: &Draft) -> &'static str {
-    draft.storage.repository_type()
+/// The repository type the draft is about: the one chosen in the
+/// Repository area, or the storage's.
+pub fn repository_type(draft: &Draft) -> &str {
+    draft.repository_type()
 }
 
-/// The settings the repository form offers for the draft's type, except
-/// those the form has its own fields for.
-pub fn repository_setting_specs(draft: &Draft) -> Vec<FormSetting> {
-    repository::form_settings(repository_type(draft), false)
+/// The repository types the Repository area offers (every catalog type),
+/// each with a short label.
+pub fn repository_type_choices() -> Vec<(&'static str, String)> {
+    catalog::REPOSITORY_TYPES
         .into_iter()
-        .filter(|s| !matches!(s.name.as_str(), "bucket" | "container" | "client"))
+        .map(|ty| {
+            let what = match ty {
+                "fs" => "file system",
+                "url" => "read-only",
+                "source" => "source-only",
+                _ => "",
+            };
+            let label = if what.is_empty() {
+                ty.to_string()
+            } else {
+                format!("{ty} ({what})")
+            };
+            (ty, label)
+        })
+        .collect()
+}
+
+/// The key the Bucket field fills for the draft's repository type
+/// (`bucket`, Azure's `container`), if the type has one.
+pub fn bucket_key(draft: &Draft) -> Option<&'static str> {
+    let ty = repository_type(draft);
+    ["bucket", "container"]
+        .into_iter()
+        .find(|k| catalog::repository_setting(ty, k).is_some())
+}
+
+/// True when the draft's repository type names a keystore client.
+pub fn uses_client(draft: &Draft) -> bool {
+    catalog::repository_setting(repository_type(draft), "client").is_some()
+}
+
+/// The type a `source` repository delegates to, when its `delegate_type`
+/// names one it can (any other catalog type).
+fn delegate_type(draft: &Draft) -> Option<&'static str> {
+    if repository_type(draft) != "source" {
+        return None;
+    }
+    let (_, value) = draft
+        .repository_settings
+        .iter()
+        .rev()
+        .find(|(k, _)| k.trim() == "delegate_type")?;
+    catalog::REPOSITORY_TYPES
+        .into_iter()
+        .find(|t| *t != "source" && *t == value.trim())
+}
+
+/// The settings the repository form offers for the draft's type (and, for
+/// `source`, those of the type it delegates to), except those the form has
+/// its own fields for.
+pub fn repository_setting_specs(draft: &Draft) -> Vec<FormSetting> {
+    let ty = repository_type(draft);
+    let mut settings = repository::form_settings(ty, false);
+    if let Some(delegate) = delegate_type(draft) {
+        for s in repository::form_settings(delegate, false) {
+            if !settings.iter().any(|known| known.name == s.name) {
+                settings.push(s);
+            }
+        }
+    }
+    let own = |name: &str| {
+        matches!(name, "bucket" | "container" | "client")
+            && catalog::repository_setting(ty, name).is_some()
+    };
+    settings
+        .into_iter()
+        .filter(|s| !own(&s.name))
         .map(|s| FormSetting {
             name: s.name.clone(),
             kind: s.ty.describe().to_string(),
             default: s.default.clone().unwrap_or_default(),
-            allowed: s.allowed.clone(),
+            // A list to choose from only for enums (`url` lists its schemes).
+            allowed: if s.ty == catalog::SettingType::Enum {
+                s.allowed.clone()
+            } else {
+                Vec::new()
+            },
             help: s.help.clone(),
         })
+        .collect()
+}
+
+/// The rows of the draft's repository settings listed under "Other
+/// settings": keys the form has no field for, and the row being edited
+/// there (it stays while its key is typed, even once the key is one the
+/// form has a field for).
+pub fn other_setting_rows(
+    draft: &Draft,
+    specs: &[FormSetting],
+    editing: Option<usize>,
+) -> Vec<usize> {
+    draft
+        .repository_settings
+        .iter()
+        .enumerate()
+        .filter(|(i, (key, _))| Some(*i) == editing || !specs.iter().any(|s| s.name == key.trim()))
+        .map(|(i, _)| i)
         .collect()
 }
 
@@ -137,14 +229,153 @@ fn output(label: &'static str, text: String, filename: &str, note: Option<String
 }
 
 fn input_problems(title: &str, errors: Vec<policy::FieldError>) -> Generated {
-    Generated::missing(
-        title,
-        errors
+    Generated {
+        invalid: true,
+        ..Generated::missing(
+            title,
+            errors
+                .iter()
+                .map(|e| sentence(&e.message))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+}
+
+/// An engine message as a sentence: capital first letter, final period.
+fn sentence(message: &str) -> String {
+    let mut chars = message.trim().chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// What the engine finds wrong with the draft's inputs, by field: empty
+/// fields are not errors (they are not filled in yet, or have a default).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputErrors(Vec<(Field, String)>);
+
+impl InputErrors {
+    /// The message for `field`, as a sentence.
+    pub fn get(&self, field: Field) -> Option<String> {
+        let messages: Vec<&str> = self
+            .0
             .iter()
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+
+    fn push(&mut self, field: Field, message: &str) {
+        self.0.push((field, sentence(message)));
+    }
+}
+
+/// The engine's input checks on the draft: the access policy generators'
+/// for the draft's storage (bucket or container, base path, KMS key,
+/// principal, client), and the repository name rules.
+pub fn input_errors(draft: &Draft) -> InputErrors {
+    let mut out = InputErrors::default();
+    let client = draft.client.trim().to_string();
+    let bucket = draft.bucket.trim().to_string();
+    let base_path = some(&draft.base_path);
+    // A valid stand-in for an empty bucket, so the other fields are checked.
+    let bucket_or = |stand_in: &str| {
+        if bucket.is_empty() {
+            stand_in.to_string()
+        } else {
+            bucket.clone()
+        }
+    };
+    let errors = match draft.storage {
+        Storage::S3 | Storage::S3Compatible => {
+            let options = policy::PolicyOptions {
+                bucket: bucket_or("snapshots-bucket"),
+                base_path,
+                kms_key_arn: some(&draft.kms_key_arn),
+                bucket_policy_principal: some(&draft.principal_arn),
+                ..Default::default()
+            };
+            let cli = policy::AwsCliOptions {
+                client: client_or_default(&client).to_string(),
+                ..Default::default()
+            };
+            policy::aws_commands(&options, &cli).err()
+        }
+        Storage::Gcs => policy::gcs_permissions(&policy::GcsOptions {
+            bucket: bucket_or("snapshots-bucket"),
+            base_path,
+            client: client_or_default(&client).to_string(),
+            ..Default::default()
+        })
+        .err(),
+        Storage::Azure => policy::azure_permissions(&policy::AzureOptions {
+            container: bucket_or("snapshots"),
+            base_path,
+            client: client_or_default(&client).to_string(),
+            ..Default::default()
+        })
+        .err(),
+    };
+    for error in errors.unwrap_or_default() {
+        let field = match error.field {
+            "bucket" | "container" if !draft.bucket.trim().is_empty() => Field::Bucket,
+            "base_path" => Field::BasePath,
+            "kms_key_arn" => Field::KmsKeyArn,
+            "principal" => Field::PrincipalArn,
+            "client" if !client.is_empty() => Field::Client,
+            _ => continue,
+        };
+        out.push(field, &error.message);
+    }
+    let name = draft.repository.trim();
+    if !name.is_empty() {
+        let at = Location {
+            line: 0,
+            column: 0,
+            start: 0,
+            end: 0,
+            pointer: String::new(),
+        };
+        for f in repository::name_findings(name, Some(repository_type(draft)), false, at) {
+            if f.severity == Severity::Error {
+                out.push(Field::Repository, &f.message);
+            }
+        }
+    }
+    out
+}
+
+/// What the engine's keystore checks find wrong with a setting name typed
+/// in a keystore row (its characters, a reserved name, a missing or invalid
+/// client, a setting that is not secure); `None` when empty or valid.
+pub fn keystore_name_error(name: &str) -> Option<String> {
+    const NAME_CODES: [&str; 6] = [
+        keystore::INVALID_SETTING_NAME,
+        keystore::RESERVED_SETTING,
+        keystore::MISSING_CLIENT_NAME,
+        keystore::INCOMPLETE_NAME,
+        keystore::INVALID_CLIENT_NAME,
+        keystore::NOT_SECURE_SETTING,
+    ];
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let body = keystore::removal_body([name]);
+    let doc = json::parse(&body);
+    let messages: Vec<String> = keystore::validate(&doc, &ValidateOptions::default())
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error && NAME_CODES.contains(&f.code))
+        .map(|f| f.message)
+        .collect();
+    (!messages.is_empty()).then(|| messages.join(" "))
 }
 
 /// The access policy for the draft's bucket: IAM JSON with its AWS CLI and
@@ -317,10 +548,13 @@ fn request_block(
             findings: Rc::new(findings),
             advice: join_advice(advice.into_iter().chain(notes)),
             missing: None,
+            invalid: false,
         },
+        // The request cannot be built from these inputs (e.g. the name).
         Err(why) => Generated {
             findings: Rc::new(findings),
-            ..Generated::missing(title, why)
+            invalid: true,
+            ..Generated::missing(title, sentence(&why))
         },
     }
 }
@@ -348,8 +582,20 @@ fn secret_of(row: &KeystoreRow, value: &str) -> Secret {
     }
 }
 
-/// The keystore changes the rows describe, or which rows still need a value.
-pub fn keystore_changes(draft: &Draft, secrets: &Secrets) -> Result<Vec<SecretChange>, String> {
+/// Why the rows give no keystore body yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeystoreGap {
+    /// These settings have no value yet.
+    WithoutValue(Vec<String>),
+    /// No row names a setting.
+    Empty,
+}
+
+/// The keystore changes the rows describe, or what is still missing.
+pub fn keystore_changes(
+    draft: &Draft,
+    secrets: &Secrets,
+) -> Result<Vec<SecretChange>, KeystoreGap> {
     let mut changes = Vec::new();
     let mut without_value = Vec::new();
     for row in draft.keystore.iter().filter(|r| !r.name.trim().is_empty()) {
@@ -363,17 +609,36 @@ pub fn keystore_changes(draft: &Draft, secrets: &Secrets) -> Result<Vec<SecretCh
         }
     }
     if !without_value.is_empty() {
-        return Err(format!(
-            "Enter the value of {} (or tick Remove to delete it from the keystore).",
-            without_value.join(", ")
-        ));
+        return Err(KeystoreGap::WithoutValue(without_value));
     }
     if changes.is_empty() {
-        return Err(
-            "Add a setting (or the client settings) to see the keystore PATCH body.".into(),
-        );
+        return Err(KeystoreGap::Empty);
     }
     Ok(changes)
+}
+
+/// Where the keystore rows are edited: the Keystore area has Remove, the
+/// guided flow only the values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeystoreArea {
+    Keystore,
+    Guided,
+}
+
+fn keystore_gap_text(gap: &KeystoreGap, area: KeystoreArea) -> String {
+    match (gap, area) {
+        (KeystoreGap::WithoutValue(names), KeystoreArea::Keystore) => format!(
+            "Enter the value of {} (or tick Remove to delete it from the keystore).",
+            names.join(", ")
+        ),
+        (KeystoreGap::WithoutValue(names), KeystoreArea::Guided) => format!(
+            "Enter the value of {} under Credentials above (to delete a setting from the keystore instead, tick Remove in the Keystore area).",
+            names.join(", ")
+        ),
+        (KeystoreGap::Empty, _) => {
+            "Add a setting (or the client settings) to see the keystore PATCH body.".into()
+        }
+    }
 }
 
 fn keystore_findings(body: &str) -> Vec<Finding> {
@@ -387,10 +652,14 @@ fn keystore_findings(body: &str) -> Vec<Finding> {
 /// The keystore PATCH body of the rows, its findings, the reload-or-restart
 /// advice, and the request in every format.
 pub fn keystore(draft: &Draft, secrets: &Secrets) -> Generated {
+    keystore_in(draft, secrets, KeystoreArea::Keystore)
+}
+
+fn keystore_in(draft: &Draft, secrets: &Secrets, area: KeystoreArea) -> Generated {
     const TITLE: &str = "Keystore PATCH body";
     let changes = match keystore_changes(draft, secrets) {
         Ok(changes) => changes,
-        Err(why) => return Generated::missing(TITLE, why),
+        Err(gap) => return Generated::missing(TITLE, keystore_gap_text(&gap, area)),
     };
     let body = keystore::patch_body(&changes);
     let findings = keystore_findings(&body);
@@ -405,6 +674,7 @@ pub fn keystore(draft: &Draft, secrets: &Secrets) -> Generated {
                 "A self-managed cluster has no HTTP API for its keystore: run these on every node. {advice}"
             )),
             missing: None,
+            invalid: false,
         };
     }
     request_block(
@@ -448,16 +718,20 @@ pub fn keystore_resync(draft: &Draft, secrets: &Secrets, row: &KeystoreRow) -> V
         .collect()
 }
 
-/// The repository the draft describes, as the engine's spec.
+/// The repository the draft describes, as the engine's spec. The bucket,
+/// client and base path fields go in when the type has those settings.
 pub fn repository_spec(draft: &Draft) -> RepositorySpec {
     let ty = repository_type(draft);
     let mut spec = RepositorySpec::new(ty, repository_name(draft));
-    let bucket_key = if ty == "azure" { "container" } else { "bucket" };
+    let bucket_key = bucket_key(draft).unwrap_or("bucket");
     for (key, value) in [
         (bucket_key, &draft.bucket),
         ("client", &draft.client),
         ("base_path", &draft.base_path),
     ] {
+        if catalog::repository_setting(ty, key).is_none() {
+            continue;
+        }
         if let Some(value) = some(value) {
             spec.set(key, value);
         }
@@ -474,7 +748,7 @@ pub fn repository_spec(draft: &Draft) -> RepositorySpec {
 /// keystore rows' client, with the PUT and verify requests.
 pub fn repository(draft: &Draft) -> Generated {
     const TITLE: &str = "Repository body";
-    if draft.bucket.trim().is_empty() {
+    if bucket_key(draft).is_some() && draft.bucket.trim().is_empty() {
         return Generated::missing(TITLE, "Enter the bucket to see the repository body.");
     }
     let spec = repository_spec(draft);
@@ -523,12 +797,22 @@ pub fn guided_steps(draft: &Draft, secrets: &Secrets) -> Vec<Step> {
     // storage choice (kept in the Keystore area) are not part of it.
     let prefix = format!(
         "{}.client.{}.",
-        repository_type(draft),
+        draft.storage.repository_type(),
         client_or_default(&draft.client)
     );
     let mut own = draft.clone();
     own.keystore.retain(|r| r.name.trim().starts_with(&prefix));
+    // The flow is about the storage: a type chosen in the Repository area
+    // (fs, url, source) is not part of it, nor are settings only that type
+    // (or another) has.
+    if !own.repository_type.is_empty() {
+        let ty = own.storage.repository_type();
+        own.repository_settings
+            .retain(|(k, _)| repository::lookup_setting(ty, None, k.trim()).is_some());
+        own.repository_type.clear();
+    }
     let draft = &own;
+    let client_error = input_errors(draft).get(Field::Client);
     let provider_word = match draft.storage {
         Storage::S3 | Storage::S3Compatible => "bucket",
         Storage::Gcs => "bucket",
@@ -563,14 +847,25 @@ pub fn guided_steps(draft: &Draft, secrets: &Secrets) -> Vec<Step> {
             Storage::Gcs => "Credentials belong in the Elasticsearch keystore, never in repository settings (those are readable in the cluster state). GCS reads its service-account key as a file, so the JSON goes in with as_file: true, exactly as downloaded.".into(),
             _ => "Credentials belong in the Elasticsearch keystore, never in repository settings (those are readable in the cluster state by anyone who can read cluster settings).".into(),
         },
-        generated: keystore(draft, secrets),
+        generated: keystore_in(draft, secrets, KeystoreArea::Guided),
     });
     let advice = keystore::reload_advice(names.iter().copied());
+    // Settings named after an invalid client are not the provider's: the
+    // engine's advice for them (a restart) would be about the wrong problem.
+    let blocked = client_error.map(|error| Generated {
+        invalid: true,
+        ..Generated::missing(
+            "Reload",
+            format!("The client name is not valid. {error} Fix it above: the keystore settings are named after it, and only then can the page tell whether a reload is enough."),
+        )
+    });
     steps.push(Step {
         id: "reload",
-        title: if advice.needs_restart() { "Restart the deployment" } else { "Reload the secure settings" },
-        why: "Nodes read the keystore when they start; reloadable client settings are picked up by POST _nodes/reload_secure_settings without a restart.".into(),
-        generated: if advice.needs_restart() {
+        title: if advice.needs_restart() && blocked.is_none() { "Restart the deployment" } else { "Reload the secure settings" },
+        why: "Nodes read the keystore when they start; reloadable client settings are picked up by `POST _nodes/reload_secure_settings` without a restart.".into(),
+        generated: if let Some(blocked) = blocked {
+            blocked
+        } else if advice.needs_restart() {
             Generated { advice: Some(advice.note()), ..Generated::missing("Restart", "Restart the deployment (ECE and Elastic Cloud: the deployment's Actions menu > Restart Elasticsearch).") }
         } else {
             let mut generated = plain_request(draft, Operation::ReloadSecureSettings);
@@ -778,5 +1073,220 @@ mod tests {
         let keystore = &steps.iter().find(|s| s.id == "keystore").unwrap().generated;
         assert!(keystore.missing.is_none(), "{:?}", keystore.missing);
         assert!(!keystore.outputs[0].text.contains("s3.client"));
+    }
+
+    #[test]
+    fn every_catalog_type_can_be_chosen_and_gets_its_own_form() {
+        let types: Vec<&str> = repository_type_choices().iter().map(|(t, _)| *t).collect();
+        assert_eq!(types, catalog::REPOSITORY_TYPES);
+        let names = |draft: &Draft| {
+            repository_setting_specs(draft)
+                .into_iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+        };
+        let mut draft = Draft::default();
+        for (ty, first) in [
+            ("fs", "location"),
+            ("url", "url"),
+            ("source", "delegate_type"),
+        ] {
+            draft.repository_type = ty.into();
+            assert_eq!(names(&draft)[0], first, "{ty}");
+            assert_eq!(bucket_key(&draft), None, "{ty}");
+            assert!(!uses_client(&draft), "{ty}");
+        }
+        // `url` lists its schemes in the catalog, but a URL is typed, not chosen.
+        draft.repository_type = "url".into();
+        assert!(repository_setting_specs(&draft)[0].allowed.is_empty());
+        // A source repository also offers the settings of its delegate.
+        draft.repository_type = "source".into();
+        draft.repository_settings = vec![("delegate_type".into(), "fs".into())];
+        assert!(names(&draft).contains(&"location".to_string()));
+        draft.repository_settings = vec![("delegate_type".into(), "s3".into())];
+        let with_s3 = names(&draft);
+        assert!(with_s3.contains(&"bucket".to_string()) && with_s3.contains(&"client".to_string()));
+        // The storage types keep bucket and client in their own fields.
+        draft.repository_type.clear();
+        draft.storage = Storage::Azure;
+        assert_eq!(bucket_key(&draft), Some("container"));
+        assert!(!names(&draft).contains(&"container".to_string()));
+    }
+
+    #[test]
+    fn fs_url_and_source_bodies_are_the_engines_for_the_same_settings() {
+        let (mut draft, _) = s3_draft();
+        draft.base_path = "cluster-a".into();
+        for (ty, settings) in [
+            (
+                "fs",
+                vec![("location", "/mnt/backups"), ("compress", "true")],
+            ),
+            (
+                "url",
+                vec![
+                    ("url", "https://snapshots.example.com/repo/"),
+                    ("http_max_retries", "3"),
+                ],
+            ),
+            (
+                "source",
+                vec![("delegate_type", "fs"), ("location", "/mnt/source")],
+            ),
+        ] {
+            draft.repository_type = ty.into();
+            draft.repository = format!("{ty}-repo");
+            draft.repository_settings = settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let mut expected = RepositorySpec::new(ty, format!("{ty}-repo"));
+            for (k, v) in &settings {
+                expected.set(*k, *v);
+            }
+            // No bucket, client or base path: the type has none.
+            assert_eq!(repository_spec(&draft), expected, "{ty}");
+            let generated = repository(&draft);
+            assert_eq!(&*generated.outputs[0].text, repository::body(&expected));
+            assert!(
+                generated
+                    .findings
+                    .iter()
+                    .all(|f| f.severity != Severity::Error),
+                "{ty}: {:?}",
+                generated.findings
+            );
+        }
+        // A required setting left empty is the engine's error, not a blank page.
+        draft.repository_type = "fs".into();
+        draft.repository_settings.clear();
+        let generated = repository(&draft);
+        assert!(generated
+            .findings
+            .iter()
+            .any(|f| f.code == repository::MISSING_REQUIRED));
+    }
+
+    #[test]
+    fn invalid_inputs_are_reported_by_field() {
+        let mut draft = Draft::default();
+        assert_eq!(input_errors(&draft), InputErrors::default());
+        draft.client = "de fault".into();
+        draft.bucket = "Bad_Bucket".into();
+        draft.repository = "my snapshots".into();
+        let errors = input_errors(&draft);
+        assert!(errors.get(Field::Client).unwrap().contains("not allowed"));
+        assert!(errors
+            .get(Field::Bucket)
+            .unwrap()
+            .starts_with(char::is_uppercase));
+        assert!(errors.get(Field::Repository).unwrap().contains("space"));
+        assert_eq!(errors.get(Field::BasePath), None);
+        for storage in [Storage::Gcs, Storage::Azure] {
+            draft.storage = storage;
+            let errors = input_errors(&draft);
+            assert!(errors.get(Field::Client).is_some(), "{storage:?}");
+            assert!(errors.get(Field::Bucket).is_some(), "{storage:?}");
+        }
+        // Empty fields are not filled in yet: no error.
+        draft.client.clear();
+        draft.bucket.clear();
+        let errors = input_errors(&draft);
+        assert_eq!(
+            (errors.get(Field::Client), errors.get(Field::Bucket)),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn keystore_row_names_are_checked_by_the_engine() {
+        assert_eq!(keystore_name_error(""), None);
+        assert_eq!(keystore_name_error("s3.client.default.access_key"), None);
+        // Unknown but well-formed names are warnings of the body, not input errors.
+        assert_eq!(keystore_name_error("s3.client.default.acess_key"), None);
+        for bad in [
+            "s3.client.de fault.access_key",
+            "keystore.seed",
+            "s3.client.default.endpoint",
+            "s3.client.my.client.access_key",
+        ] {
+            assert!(keystore_name_error(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_client_blocks_the_reload_step_instead_of_advising_a_restart() {
+        let (mut draft, secrets) = s3_draft();
+        draft.client = "de fault".into();
+        let draft = draft_with(vec![
+            Action::Replace(Box::new(draft)),
+            Action::EnsureKeystoreRows(client_preset(Storage::S3, "de fault")),
+        ]);
+        let steps = guided_steps(&draft, &secrets);
+        let reload = steps.iter().find(|s| s.id == "reload").unwrap();
+        assert_eq!(reload.title, "Reload the secure settings");
+        assert!(reload.generated.invalid);
+        assert!(reload
+            .generated
+            .missing
+            .as_ref()
+            .unwrap()
+            .contains("client name is not valid"));
+        assert!(reload.generated.advice.is_none());
+    }
+
+    #[test]
+    fn guided_asks_for_values_without_a_remove_control_of_its_own() {
+        let (draft, mut secrets) = s3_draft();
+        secrets.0.clear();
+        let steps = guided_steps(&draft, &secrets);
+        let keystore = &steps.iter().find(|s| s.id == "keystore").unwrap().generated;
+        let text = keystore.missing.clone().unwrap();
+        assert!(
+            text.contains("under Credentials above") && text.contains("Keystore area"),
+            "{text}"
+        );
+        assert!(keystore_in(&draft, &secrets, KeystoreArea::Keystore)
+            .missing
+            .unwrap()
+            .contains("(or tick Remove"));
+    }
+
+    #[test]
+    fn guided_follows_the_storage_not_a_type_chosen_for_the_repository_area() {
+        let (mut draft, secrets) = s3_draft();
+        draft.repository_type = "fs".into();
+        draft.repository_settings = vec![
+            ("location".into(), "/mnt/backups".into()),
+            ("chunk_size".into(), "1gb".into()),
+        ];
+        let steps = guided_steps(&draft, &secrets);
+        let repo = &steps
+            .iter()
+            .find(|s| s.id == "repository")
+            .unwrap()
+            .generated;
+        let text = &repo.outputs[0].text;
+        assert!(text.contains("\"type\": \"s3\""));
+        // fs's location is not the S3 repository's; the shared chunk_size is.
+        assert!(
+            !text.contains("location") && text.contains("chunk_size"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_row_being_edited_stays_under_other_settings() {
+        let draft = Draft {
+            repository_settings: vec![
+                ("chunk_size".into(), "1gb".into()),
+                ("made_up".into(), "x".into()),
+                ("".into(), "".into()),
+            ],
+            ..Default::default()
+        };
+        let specs = repository_setting_specs(&draft);
+        assert_eq!(other_setting_rows(&draft, &specs, None), [1, 2]);
+        assert_eq!(other_setting_rows(&draft, &specs, Some(0)), [0, 1, 2]);
     }
 }

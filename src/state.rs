@@ -6,7 +6,7 @@
 //! which has no serde implementation, so they cannot be written to storage
 //! or put in a URL by accident.
 
-use ecekit_core::Platform;
+use ecekit_core::{catalog, Platform};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::Value;
@@ -70,6 +70,14 @@ impl Storage {
     }
 }
 
+/// `ty` when it is a catalog type that no storage stands for (`fs`, `url`,
+/// `source`): the types the draft keeps apart from its storage.
+fn storage_free_type(ty: &str) -> Option<String> {
+    catalog::repository_type(ty)
+        .filter(|t| t.provider.is_none())
+        .map(|t| t.name.clone())
+}
+
 /// One keystore row: the setting name and how the value is given. The value
 /// itself lives in `Secrets` under `id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -127,6 +135,9 @@ pub struct Draft {
     pub keystore: Vec<KeystoreRow>,
     /// Extra repository settings, key and value as typed.
     pub repository_settings: Vec<(String, String)>,
+    /// A repository type chosen in the Repository area that no storage
+    /// stands for (`fs`, `url`, `source`); empty: the storage's type.
+    pub repository_type: String,
     pub next_row_id: u32,
 }
 
@@ -149,6 +160,7 @@ impl Default for Draft {
             principal_arn: String::new(),
             keystore: Vec::new(),
             repository_settings: Vec::new(),
+            repository_type: String::new(),
             next_row_id: 1,
         }
     }
@@ -254,6 +266,16 @@ impl Draft {
                     draft.next_row_id = json_u32(value)?;
                     continue;
                 }
+                "repository_type" => {
+                    // A storage's own type is not kept (it follows the
+                    // storage); an unknown type rejects the draft.
+                    let ty = value.as_str()?;
+                    if !ty.is_empty() {
+                        catalog::repository_type(ty)?;
+                    }
+                    draft.repository_type = storage_free_type(ty).unwrap_or_default();
+                    continue;
+                }
                 "bucket" => Field::Bucket,
                 "client" => Field::Client,
                 "base_path" => Field::BasePath,
@@ -271,6 +293,16 @@ impl Draft {
             *draft.field_mut(text_field) = value.as_str()?.to_string();
         }
         Some(draft)
+    }
+
+    /// The repository type of the Repository area: the chosen one, or the
+    /// storage's.
+    pub fn repository_type(&self) -> &str {
+        if self.repository_type.is_empty() {
+            self.storage.repository_type()
+        } else {
+            &self.repository_type
+        }
     }
 
     /// The fragment query that restores this draft: `draft=<encoded JSON>`.
@@ -293,7 +325,12 @@ impl Draft {
 pub enum Action {
     Set(Field, String),
     SetPlatform(Platform),
+    /// Sets the storage; the repository type follows it again.
     SetStorage(Storage),
+    /// Chooses the repository type: `s3`, `gcs` or `azure` set the storage
+    /// (S3-compatible stays as it is for `s3`); the other catalog types are
+    /// kept apart from it.
+    SetRepositoryType(String),
     AddKeystoreRow {
         name: String,
         as_file: bool,
@@ -321,7 +358,22 @@ impl Reducible for Draft {
         match action {
             Action::Set(field, value) => *draft.field_mut(field) = value,
             Action::SetPlatform(platform) => draft.platform = platform,
-            Action::SetStorage(storage) => draft.storage = storage,
+            Action::SetStorage(storage) => {
+                draft.storage = storage;
+                draft.repository_type.clear();
+            }
+            Action::SetRepositoryType(ty) => {
+                if let Some(own) = storage_free_type(&ty) {
+                    draft.repository_type = own;
+                } else if let Some(storage) =
+                    Storage::ALL.into_iter().find(|s| s.repository_type() == ty)
+                {
+                    draft.repository_type.clear();
+                    if draft.storage.repository_type() != ty {
+                        draft.storage = storage;
+                    }
+                }
+            }
             Action::AddKeystoreRow { name, as_file } => {
                 let id = draft.next_row_id;
                 draft.next_row_id += 1;
@@ -442,6 +494,56 @@ mod tests {
         let draft = Draft::from_json(r#"{"bucket":"b","unknown":1}"#).unwrap();
         assert_eq!(draft.bucket, "b");
         assert_eq!(draft.ref_id, "main-elasticsearch");
+        // Drafts saved before the repository type could be chosen.
+        let draft = Draft::from_json(r#"{"storage":"gcs","bucket":"b"}"#).unwrap();
+        assert_eq!(draft.repository_type, "");
+        assert_eq!(draft.repository_type(), "gcs");
+    }
+
+    #[test]
+    fn the_repository_type_follows_the_storage_unless_another_is_chosen() {
+        let d = reduce(Draft::default(), Action::SetStorage(Storage::S3Compatible));
+        assert_eq!(d.repository_type(), "s3");
+        for ty in ["fs", "url", "source"] {
+            let chosen = reduce(d.clone(), Action::SetRepositoryType(ty.into()));
+            assert_eq!(chosen.repository_type(), ty);
+            assert_eq!(chosen.storage, Storage::S3Compatible);
+            let back = Draft::from_json(&chosen.to_json()).unwrap();
+            assert_eq!(back, chosen, "{ty} is saved and read back");
+            let link = format!("#/repository?{}", chosen.to_share_param());
+            assert_eq!(Draft::from_fragment(&link), Some(chosen.clone()));
+            // Choosing a storage makes the type follow it again.
+            let storage = reduce(chosen, Action::SetStorage(Storage::Azure));
+            assert_eq!(storage.repository_type(), "azure");
+        }
+        let fs = reduce(d, Action::SetRepositoryType("fs".into()));
+        // A storage's type sets the storage; S3-compatible stays for s3.
+        let s3 = reduce(fs.clone(), Action::SetRepositoryType("s3".into()));
+        assert_eq!(
+            (s3.storage, s3.repository_type()),
+            (Storage::S3Compatible, "s3")
+        );
+        let gcs = reduce(fs.clone(), Action::SetRepositoryType("gcs".into()));
+        assert_eq!((gcs.storage, gcs.repository_type()), (Storage::Gcs, "gcs"));
+        assert_eq!(gcs.repository_type, "");
+        let s3 = reduce(gcs, Action::SetRepositoryType("s3".into()));
+        assert_eq!(s3.storage, Storage::S3);
+        // Not a catalog type: nothing changes.
+        assert_eq!(
+            reduce(fs.clone(), Action::SetRepositoryType("ftp".into())),
+            fs
+        );
+    }
+
+    #[test]
+    fn a_stored_repository_type_is_checked_against_the_catalog() {
+        assert_eq!(Draft::from_json(r#"{"repository_type":"ftp"}"#), None);
+        assert_eq!(Draft::from_json(r#"{"repository_type":1}"#), None);
+        // A storage's own type follows the storage.
+        let d = Draft::from_json(r#"{"storage":"azure","repository_type":"gcs"}"#).unwrap();
+        assert_eq!(d.repository_type(), "azure");
+        let d = Draft::from_json(r#"{"repository_type":"source"}"#).unwrap();
+        assert_eq!(d.repository_type(), "source");
     }
 
     #[test]
@@ -468,6 +570,7 @@ mod tests {
                 remove: true,
             }],
             repository_settings: vec![("chunk_size".into(), "1gb".into())],
+            repository_type: "fs".into(),
             next_row_id: 8,
         };
         assert_eq!(Draft::from_json(&draft.to_json()), Some(draft));
@@ -490,6 +593,7 @@ mod tests {
                     {"id": 3, "name": "n", "as_file": true, "remove": true}
                 ]),
                 ("repository_settings", _) => serde_json::json!([["a", "b"]]),
+                ("repository_type", _) => Value::from("url"),
                 (_, Value::String(_)) => Value::from(format!("changed {key}")),
                 (_, Value::Number(_)) => Value::from(9),
                 (_, other) => panic!("no test value for `{key}` ({other})"),

@@ -2,6 +2,7 @@
 //! platform and storage pickers every area shares.
 
 use crate::app::AppContext;
+use crate::components::rich::with_code;
 use crate::state::{Action, Field, Storage};
 use ecekit_core::Platform;
 use wasm_bindgen::JsCast;
@@ -59,10 +60,10 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                 aria-describedby={(!described.is_empty()).then_some(described)}
                 {oninput} />
             if !props.help.is_empty() {
-                <p class="field-help" id={help_id}>{ props.help.clone() }</p>
+                <p class="field-help" id={help_id}>{ with_code(&props.help) }</p>
             }
             if let Some(error) = &props.error {
-                <p class="field-error" id={error_id} role="alert">{ error }</p>
+                <p class="field-error" id={error_id} role="alert">{ with_code(error) }</p>
             }
         </div>
     }

@@ -6,4 +6,5 @@ pub mod findings;
 pub mod generated;
 pub mod nav;
 pub mod output_panel;
+pub mod rich;
 pub mod secret_input;

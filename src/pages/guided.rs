@@ -5,6 +5,7 @@
 use crate::app::AppContext;
 use crate::components::fields::{platform_label, PlatformPicker, StoragePicker, TextField};
 use crate::components::generated::render_generated;
+use crate::components::rich::with_code;
 use crate::components::secret_input::SecretInput;
 use crate::outputs;
 use crate::state::{Action, Field, Storage};
@@ -30,6 +31,7 @@ pub fn guided_page() -> Html {
     }
 
     let steps = outputs::guided_steps(&draft, &ctx.secrets);
+    let errors = outputs::input_errors(&draft);
     let secret_rows: Vec<_> = outputs::client_preset(draft.storage, &draft.client)
         .into_iter()
         .filter_map(|(name, _)| draft.keystore.iter().find(|r| r.name == name).cloned())
@@ -42,13 +44,15 @@ pub fn guided_page() -> Html {
                 <PlatformPicker />
                 <StoragePicker />
                 <div class="grid-form">
-                    <TextField field={Field::Bucket} label={if draft.storage == Storage::Azure { "Container" } else { "Bucket" }} placeholder="snaps.example.com" />
+                    <TextField field={Field::Bucket} label={if draft.storage == Storage::Azure { "Container" } else { "Bucket" }} placeholder="snaps.example.com"
+                        error={errors.get(Field::Bucket)} />
                     <TextField field={Field::Client} label="Client name" placeholder="default"
-                        help="Names the keystore settings and the repository's client." />
-                    <TextField field={Field::Repository} label="Repository name" placeholder="my-snapshots" />
+                        help="Names the keystore settings and the repository's client." error={errors.get(Field::Client)} />
+                    <TextField field={Field::Repository} label="Repository name" placeholder="my-snapshots"
+                        error={errors.get(Field::Repository)} />
                     if draft.platform != Platform::Ece {
                         <TextField field={Field::BasePath} label="Base path (optional)" placeholder="cluster-1"
-                            help="Keeps this cluster's snapshots under a prefix." />
+                            help="Keeps this cluster's snapshots under a prefix." error={errors.get(Field::BasePath)} />
                     }
                     if draft.storage == Storage::S3Compatible {
                         <TextField field={Field::S3Endpoint} label="S3-compatible endpoint" placeholder="http://minio.local:9000"
@@ -84,7 +88,7 @@ pub fn guided_page() -> Html {
                 { for steps.iter().map(|step| html! {
                     <li class="card step" data-step={step.id}>
                         <h2>{ step.title }</h2>
-                        <p class="muted why">{ &step.why }</p>
+                        <p class="muted why">{ with_code(&step.why) }</p>
                         { render_generated(&step.generated) }
                     </li>
                 }) }

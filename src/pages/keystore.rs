@@ -6,6 +6,7 @@ use crate::app::AppContext;
 use crate::browser;
 use crate::components::fields::{PlatformPicker, StoragePicker};
 use crate::components::generated::render_generated;
+use crate::components::rich::with_code;
 use crate::components::secret_input::SecretInput;
 use crate::outputs;
 use crate::state::{Action, KeystoreRow};
@@ -145,6 +146,8 @@ fn secret_row(props: &SecretRowProps) -> Html {
         })
     };
     let name_id = format!("ks-name-{id}");
+    let name_error_id = format!("{name_id}-error");
+    let name_error = outputs::keystore_name_error(&row.name);
     let resync = props.on_resync.reform(|_: MouseEvent| ());
     let label = if row.name.is_empty() {
         "this row".to_string()
@@ -157,7 +160,12 @@ fn secret_row(props: &SecretRowProps) -> Html {
             <div class="field">
                 <label class="field-label" for={name_id.clone()}>{ "Setting name" }</label>
                 <input id={name_id} type="text" list="secure-setting-names" spellcheck="false" autocomplete="off"
-                    value={row.name.clone()} oninput={on_name} placeholder="s3.client.default.access_key" />
+                    value={row.name.clone()} oninput={on_name} placeholder="s3.client.default.access_key"
+                    aria-invalid={if name_error.is_some() { "true" } else { "false" }}
+                    aria-describedby={name_error.is_some().then(|| name_error_id.clone())} />
+                if let Some(error) = &name_error {
+                    <p class="field-error" id={name_error_id} role="alert">{ with_code(error) }</p>
+                }
             </div>
             if row.remove {
                 <p class="muted">{ "Removed: sent as {} (no value)." }</p>

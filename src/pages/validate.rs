@@ -250,7 +250,10 @@ pub fn validate_page() -> Html {
             <p class="field-help">{ "What you paste stays in this tab: it is never saved, sent or put in a link." }</p>
             <p class="findings-summary" role="status" aria-live="polite"
                data-findings-summary="" data-generation={generation_attr} data-millis={millis_attr}>{ status }</p>
-            <FindingsList findings={findings} on_select={on_select} on_fix={Some(on_fix)} />
+            // Nothing to check yet: the status says so, and no "No problems found." under it.
+            if analysis.is_some() {
+                <FindingsList findings={findings} on_select={on_select} on_fix={Some(on_fix)} />
+            }
         </>
     }
 }

@@ -1,5 +1,6 @@
 // The access policy area: the policy is generated live from the form, in
-// JSON, AWS CLI and Terraform; a bad bucket name gets a specific message.
+// JSON, AWS CLI and Terraform; a bad bucket name gets a specific message,
+// shown as an error on the field and in place of the policy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -36,8 +37,11 @@ test('policy: typing a bucket shows the least-privilege policy and its commands'
   await screenshot(page, 'policy-s3');
 
   await page.fill('#field-bucket', 's3_REPOSITORY_NAME');
-  await page.waitForSelector('main p.muted[role=status]');
-  assert.match(await page.textContent('main p.muted[role=status]'), /uppercase|_/i);
+  // An invalid input is an error: on the field, and where the policy would be.
+  await page.waitForSelector('main p.field-error[data-invalid][role=status]');
+  assert.match(await page.textContent('main p.field-error[data-invalid][role=status]'), /uppercase|_/i);
+  assert.equal(await page.getAttribute('#field-bucket', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#field-bucket-error'), /uppercase|_/i);
   assert.deepEqual(errors, []);
   await page.close();
 });
