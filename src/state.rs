@@ -341,6 +341,16 @@ pub enum Action {
     RemoveKeystoreRow(u32),
     /// Adds a row for each name that has none yet (a provider's client settings).
     EnsureKeystoreRows(Vec<(String, bool)>),
+    /// The client settings' rows follow a new storage or client name: a row
+    /// of `from` is renamed to the `to` setting it stands for (same last
+    /// name part, e.g. `access_key`), keeping its id and so its value; one
+    /// that `to` has no place for is dropped unless its id is in `filled`
+    /// (a value was typed); then `to`'s missing rows are added.
+    RetargetKeystoreRows {
+        from: Vec<(String, bool)>,
+        to: Vec<(String, bool)>,
+        filled: Vec<u32>,
+    },
     AddRepositorySetting,
     /// Sets a form setting by key: adds it, replaces it, or (empty value) drops it.
     SetNamedRepositorySetting(String, String),
@@ -388,6 +398,30 @@ impl Reducible for Draft {
             Action::SetKeystoreAsFile(id, on) => row(&mut draft, id, |r| r.as_file = on),
             Action::SetKeystoreRemove(id, on) => row(&mut draft, id, |r| r.remove = on),
             Action::RemoveKeystoreRow(id) => draft.keystore.retain(|r| r.id != id),
+            Action::RetargetKeystoreRows { from, to, filled } => {
+                let last_part =
+                    |name: &str| name.rsplit('.').next().unwrap_or_default().to_string();
+                for (old_name, _) in &from {
+                    let Some(index) = draft.keystore.iter().position(|r| &r.name == old_name)
+                    else {
+                        continue;
+                    };
+                    let target = to.iter().find(|(n, _)| last_part(n) == last_part(old_name));
+                    let taken = |name: &str| draft.keystore.iter().any(|r| r.name == name);
+                    match target {
+                        Some((new_name, as_file)) if !taken(new_name) => {
+                            let row = &mut draft.keystore[index];
+                            row.name = new_name.clone();
+                            row.as_file = *as_file;
+                        }
+                        None if !filled.contains(&draft.keystore[index].id) => {
+                            draft.keystore.remove(index);
+                        }
+                        _ => {}
+                    }
+                }
+                return Rc::new(draft).reduce(Action::EnsureKeystoreRows(to));
+            }
             Action::EnsureKeystoreRows(rows) => {
                 for (name, as_file) in rows {
                     if !draft.keystore.iter().any(|r| r.name == name) {
@@ -454,6 +488,15 @@ impl std::fmt::Debug for Secrets {
 impl Secrets {
     pub fn get(&self, id: u32) -> Option<&str> {
         self.0.get(&id).map(|v| &**v)
+    }
+
+    /// The rows that hold a typed value.
+    pub fn filled_ids(&self) -> Vec<u32> {
+        self.0
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(id, _)| *id)
+            .collect()
     }
 }
 
@@ -646,6 +689,57 @@ mod tests {
         let d = reduce(d, Action::RemoveKeystoreRow(first));
         assert_eq!(d.keystore.len(), 1);
         assert_eq!(d.keystore[0].name, "b");
+    }
+
+    #[test]
+    fn client_rows_follow_the_client_name_and_the_storage() {
+        let s3 = |client: &str| {
+            vec![
+                (format!("s3.client.{client}.access_key"), false),
+                (format!("s3.client.{client}.secret_key"), false),
+            ]
+        };
+        let gcs = vec![("gcs.client.b.credentials_file".to_string(), true)];
+        let d = reduce(Draft::default(), Action::EnsureKeystoreRows(s3("default")));
+        let ids: Vec<u32> = d.keystore.iter().map(|r| r.id).collect();
+        // Typing a client name letter by letter renames the same two rows.
+        let mut d = d;
+        let mut previous = s3("default");
+        for client in ["b", "ba", "backup"] {
+            d = reduce(
+                d,
+                Action::RetargetKeystoreRows {
+                    from: previous,
+                    to: s3(client),
+                    filled: vec![],
+                },
+            );
+            previous = s3(client);
+        }
+        let names: Vec<&str> = d.keystore.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["s3.client.backup.access_key", "s3.client.backup.secret_key"]
+        );
+        assert_eq!(d.keystore.iter().map(|r| r.id).collect::<Vec<_>>(), ids);
+        // Another storage: the S3 row with a typed value stays, the empty one goes.
+        let d = reduce(
+            d,
+            Action::RetargetKeystoreRows {
+                from: s3("backup"),
+                to: gcs.clone(),
+                filled: vec![ids[0]],
+            },
+        );
+        let names: Vec<&str> = d.keystore.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "s3.client.backup.access_key",
+                "gcs.client.b.credentials_file"
+            ]
+        );
+        assert!(d.keystore[1].as_file);
     }
 
     #[test]

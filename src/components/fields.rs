@@ -63,7 +63,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                 <p class="field-help" id={help_id}>{ with_code(&props.help) }</p>
             }
             if let Some(error) = &props.error {
-                <p class="field-error" id={error_id} role="alert">{ with_code(error) }</p>
+                <p class="field-error" id={error_id}>{ with_code(error) }</p>
             }
         </div>
     }

@@ -17,15 +17,25 @@ pub fn guided_page() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let draft = ctx.draft.clone();
 
-    // The provider's client settings are the keystore rows of this flow.
+    // The provider's client settings are the keystore rows of this flow; they
+    // follow the storage and client name as they are typed (renamed, with
+    // their values), instead of leaving a row per keystroke behind.
+    let shown_preset = use_mut_ref(|| None::<Vec<(String, bool)>>);
     {
         let ctx = ctx.clone();
         use_effect_with(
             (draft.storage, draft.client.clone()),
             move |(storage, client)| {
-                ctx.dispatch(Action::EnsureKeystoreRows(outputs::client_preset(
-                    *storage, client,
-                )));
+                let to = outputs::client_preset(*storage, client);
+                let action = match shown_preset.borrow_mut().replace(to.clone()) {
+                    Some(from) => Action::RetargetKeystoreRows {
+                        from,
+                        to,
+                        filled: ctx.secrets.filled_ids(),
+                    },
+                    None => Action::EnsureKeystoreRows(to),
+                };
+                ctx.dispatch(action);
             },
         );
     }

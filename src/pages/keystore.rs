@@ -164,7 +164,7 @@ fn secret_row(props: &SecretRowProps) -> Html {
                     aria-invalid={if name_error.is_some() { "true" } else { "false" }}
                     aria-describedby={name_error.is_some().then(|| name_error_id.clone())} />
                 if let Some(error) = &name_error {
-                    <p class="field-error" id={name_error_id} role="alert">{ with_code(error) }</p>
+                    <p class="field-error" id={name_error_id}>{ with_code(error) }</p>
                 }
             </div>
             if row.remove {

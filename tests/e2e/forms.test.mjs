@@ -205,3 +205,20 @@ test('backticked spans of the catalog and the steps are shown as code', async ()
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('guided: the client settings rows follow the client name as it is typed, with their values', async () => {
+  const { page, errors } = await open('guided');
+  await page.check('label.choice:has-text("AWS S3") input');
+  await page.waitForSelector('.secret-input input');
+  const values = page.locator('.secret-input input[type="password"], .secret-input input[type="text"]');
+  await values.nth(0).fill('AKIAZ7Q3M5N2P4R6T8V1');
+  await page.fill('#field-client', '');
+  await page.type('#field-client', 'backup');
+  await page.goto(server.url + '#/keystore');
+  const names = await page.$$eval('input[id^="ks-name-"]', (inputs) => inputs.map((i) => i.value));
+  assert.deepEqual(names, ['s3.client.backup.access_key', 's3.client.backup.secret_key'],
+    'one row per setting, renamed as the client was typed (not one per keystroke)');
+  assert.equal(await page.inputValue('.secret-input input >> nth=0'), 'AKIAZ7Q3M5N2P4R6T8V1');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
