@@ -148,6 +148,11 @@ pub fn repository_page() -> Html {
                             }
                         })
                     };
+                    let delete_label = if key.trim().is_empty() {
+                        format!("Delete the setting in row {}", i + 1)
+                    } else {
+                        format!("Delete the setting {key}")
+                    };
                     html! {
                         <div class="row" key={i} data-setting-row={i.to_string()} {onfocusin} {onfocusout}>
                             <input type="text" aria-label="Setting name" value={key} placeholder="setting_name"
@@ -156,7 +161,7 @@ pub fn repository_page() -> Html {
                             <input type="text" aria-label="Setting value" value={value} placeholder="value"
                                 spellcheck="false" autocomplete="off"
                                 oninput={Callback::from(move |e: InputEvent| if let Some(v) = target_value(&e) { ctx3.dispatch(Action::SetRepositorySetting(i, key_for_value.clone(), v)) })} />
-                            <button type="button" class="button small danger" onclick={Callback::from(move |_| ctx4.dispatch(Action::RemoveRepositorySetting(i)))}>{ "Delete" }</button>
+                            <button type="button" class="button small danger" aria-label={delete_label} onclick={Callback::from(move |_| ctx4.dispatch(Action::RemoveRepositorySetting(i)))}>{ "Delete" }</button>
                         </div>
                     }
                 }) }

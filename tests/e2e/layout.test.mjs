@@ -244,6 +244,13 @@ test('repeated buttons have distinct accessible names', async () => {
   }
   assert.deepEqual(await buttonNames(page, 'Reveal'),
     ['Reveal the value of s3.client.default.access_key', 'Reveal the value of s3.client.default.secret_key']);
+  // The Repository area's added settings: each Delete names its setting.
+  await goArea(page, 'repository');
+  await page.click('button:has-text("Add a setting")');
+  await page.click('button:has-text("Add a setting")');
+  await page.fill('[data-setting-row="0"] input[aria-label="Setting name"]', 'my_setting');
+  assert.deepEqual(await buttonNames(page, 'Delete the setting'),
+    ['Delete the setting my_setting', 'Delete the setting in row 2']);
   assert.deepEqual(errors, []);
   await context.close();
 });
