@@ -4,13 +4,15 @@
 // CLI's, at the same lines, with gutter marks), the draft surviving a reload
 // without its secrets, a share link, and screenshots of every area in both
 // themes (tests/artifacts/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, DIST, AREAS, serve, launch, collectErrors, expectShell, screenshot } from './harness.mjs';
+import {
+  ROOT, DIST, AREAS, collectErrors, expectShell, screenshot, browser, server, usePageServer,
+} from './harness.mjs';
 
 const CLI = path.join(ROOT, 'target', 'release', 'ecekit');
 const SEEDS = path.join(ROOT, '..', 'shared', 'reference', 'seeds');
@@ -45,16 +47,7 @@ async function stepTab(page, step, label) {
   return page.textContent(`li[data-step="${step}"] pre[data-output="${label}"]`);
 }
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serve(path.join(DIST, 'web'));
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+usePageServer();
 
 test('guided setup, S3 on ECE: every payload is the CLI output for the same inputs', async () => {
   const page = await browser.newPage();

@@ -4,13 +4,15 @@
 // flagged on the field itself (aria-invalid, an inline message), the guided
 // steps' advice with an invalid client, the empty Validate box, and the
 // catalog's `backticked` text shown as code.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, DIST, serve, launch, collectErrors, expectShell } from './harness.mjs';
+import {
+  ROOT, collectErrors, expectShell, browser, server, usePageServer,
+} from './harness.mjs';
 
 const CLI = path.join(ROOT, 'target', 'release', 'ecekit');
 
@@ -20,16 +22,7 @@ function cli(args) {
 
 const JSON_TAB = 'pre[data-output="JSON"]';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serve(path.join(DIST, 'web'));
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+usePageServer();
 
 async function open(area) {
   const page = await browser.newPage();

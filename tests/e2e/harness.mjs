@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: the system Chromium, a loopback
 // static server for dist/web, console-error collection and screenshots.
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import fs from 'node:fs';
@@ -45,6 +46,25 @@ export function serve(dir) {
 
 export async function launch(options = {}) {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...options });
+}
+
+/** The browser and the dist/web server of a page test file: set by
+ * `usePageServer`'s hooks (ES module bindings are live, so an importer sees
+ * them once its tests run). */
+export let browser;
+export let server;
+
+/** Starts Chromium and a loopback server for dist/web before the calling
+ * file's tests, and stops both after them. */
+export function usePageServer() {
+  before(async () => {
+    browser = await launch();
+    server = await serve(path.join(DIST, 'web'));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }
 
 /** A persistent profile (a new one unless given, to restart the browser on

@@ -4,11 +4,13 @@
 // page; focus kept after a control removes itself (Apply fix, Delete); the
 // active area's link in view in the narrow nav; distinct accessible names for
 // the repeated buttons; placeholder contrast; keystore row alignment.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, DIST, AREAS, serve, launch, collectErrors, expectShell, screenshot } from './harness.mjs';
+import {
+  ROOT, AREAS, collectErrors, expectShell, screenshot, browser, server, usePageServer,
+} from './harness.mjs';
 
 const SEEDS = path.join(ROOT, '..', 'shared', 'reference', 'seeds');
 const SEED_FILES = fs.readdirSync(SEEDS).filter((f) => f.endsWith('.txt')).sort();
@@ -20,16 +22,7 @@ const BROKEN_CURL = `curl -X PUT "https://ece.example.com:12443/api/v1/deploymen
   -H 'Content-Type: application/json' \\
   -d '{"secrets": {"s3.client.default.access_key": {"value": "AKIA", "as_file": false}}}'`;
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serve(path.join(DIST, 'web'));
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+usePageServer();
 
 async function open(width, { scheme = 'light', area = 'guided', permissions = [] } = {}) {
   const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme, permissions });

@@ -1,21 +1,13 @@
 // The access policy area: the policy is generated live from the form, in
 // JSON, AWS CLI and Terraform; a bad bucket name gets a specific message,
 // shown as an error on the field and in place of the policy.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { DIST, serve, launch, collectErrors, expectShell, screenshot } from './harness.mjs';
+import {
+  collectErrors, expectShell, screenshot, browser, server, usePageServer,
+} from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serve(path.join(DIST, 'web'));
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+usePageServer();
 
 test('policy: typing a bucket shows the least-privilege policy and its commands', async () => {
   const page = await browser.newPage();

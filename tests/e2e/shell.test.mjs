@@ -1,23 +1,14 @@
 // The app shell renders, navigates and logs no errors in all three forms:
 // the served static page, the single file opened from file://, and the extension.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  DIST, AREAS, serve, launch, launchWithExtension, collectErrors, expectShell, screenshot,
+  DIST, AREAS, launchWithExtension, collectErrors, expectShell, screenshot, browser, server, usePageServer,
 } from './harness.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launch();
-  server = await serve(path.join(DIST, 'web'));
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+usePageServer();
 
 test('static page: renders the navigation and every area, no console errors', async () => {
   for (const scheme of ['light', 'dark']) {
