@@ -2,18 +2,16 @@
 // a coordinator that sends no CORS headers (as real ECE), the first request
 // is explained as a CORS block, Send is turned off and the curl commands are
 // offered; against one that allows the page's origin, the page connects.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import {
-  DIST, serve, launch, collectErrors, screenshot, startSimulator, runOperation,
+  collectErrors, screenshot, startSimulator, runOperation, browser, server, usePageServer,
 } from './harness.mjs';
 
 const API_KEY = `e2e-${crypto.randomBytes(12).toString('hex')}`;
 
-let browser;
-let server;
+usePageServer();
 const sims = [];
 
 async function simulator(extra = []) {
@@ -28,14 +26,7 @@ async function connect(page, coordinator) {
   return runOperation(page, 'connect', 'Connect');
 }
 
-before(async () => {
-  browser = await launch();
-  server = await serve(path.join(DIST, 'web'));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+after(() => {
   for (const sim of sims) sim.kill();
 });
 
