@@ -118,19 +118,9 @@ async fn repository_builder_types_catalog_settings_and_flags_unknown_ones() {
     assert_eq!(json["settings"]["bucket"], "acme-snapshots");
     // An unknown key added by hand is flagged with the nearest known name.
     click(&root, "details .button.small.secondary").await; // "Add a setting"
-    let name = element(&root, "input[aria-label=\"Setting name\"]");
-    name.dyn_ref::<web_sys::HtmlInputElement>()
-        .unwrap()
-        .set_value("chunk_sise");
-    fire(&name, "change");
-    settle().await;
-    let value = element(&root, "input[aria-label=\"Setting value\"]");
-    value
-        .dyn_ref::<web_sys::HtmlInputElement>()
-        .unwrap()
-        .set_value("1gb");
-    fire(&value, "change");
-    settle().await;
+                                                           // Checked as it is typed (input events), not only when the field is left.
+    type_into(&root, "input[aria-label=\"Setting name\"]", "chunk_sise").await;
+    type_into(&root, "input[aria-label=\"Setting value\"]", "1gb").await;
     let findings = element(&root, "ul.findings").text_content().unwrap();
     assert!(findings.contains("chunk_size"), "{findings}");
     root.remove();
