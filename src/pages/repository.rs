@@ -3,11 +3,13 @@
 //! keys can be added and are flagged.
 
 use crate::app::AppContext;
+use crate::browser;
 use crate::components::fields::{PlatformPicker, StoragePicker, TextField};
 use crate::components::generated::render_generated;
-use crate::components::rich::with_code;
+use crate::components::rich::{setting_name, with_code};
 use crate::outputs;
 use crate::state::{Action, Field, Storage};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -19,6 +21,14 @@ fn target_value(e: &Event) -> Option<String> {
     target
         .dyn_ref::<web_sys::HtmlSelectElement>()
         .map(|s| s.value())
+}
+
+/// The "Add a setting" button: where focus goes when the last added row is deleted.
+const ADD_SETTING_ID: &str = "repo-add-setting";
+
+/// The name input of the added setting at `index` of the draft's settings.
+fn extra_name_id(index: usize) -> String {
+    format!("repo-extra-name-{index}")
 }
 
 /// The "Other settings" row an element belongs to.
@@ -122,7 +132,7 @@ pub fn repository_page() -> Html {
                         };
                         html! {
                             <div class="field">
-                                <label class="field-label" for={id}>{ &spec.name }<span class="muted">{ " · " }{ with_code(&spec.kind) }</span></label>
+                                <label class="field-label" for={id}>{ setting_name(&spec.name) }<span class="muted">{ " · " }{ with_code(&spec.kind) }</span></label>
                                 { control }
                                 <p class="field-help" id={help_id}>{ with_code(&spec.help) }</p>
                             </div>
@@ -148,6 +158,18 @@ pub fn repository_page() -> Html {
                             }
                         })
                     };
+                    // The Delete button goes away with its row: focus moves to the
+                    // next row's name (one index lower once this row is gone), or
+                    // to "Add a setting" after the last row.
+                    let focus_next = extra
+                        .iter()
+                        .find(|&&j| j > i)
+                        .map_or_else(|| ADD_SETTING_ID.to_string(), |j| extra_name_id(j - 1));
+                    let on_delete = Callback::from(move |_| {
+                        ctx4.dispatch(Action::RemoveRepositorySetting(i));
+                        let next = focus_next.clone();
+                        Timeout::new(0, move || browser::focus_by_id(&next)).forget();
+                    });
                     let delete_label = if key.trim().is_empty() {
                         format!("Delete the setting in row {}", i + 1)
                     } else {
@@ -155,17 +177,17 @@ pub fn repository_page() -> Html {
                     };
                     html! {
                         <div class="row" key={i} data-setting-row={i.to_string()} {onfocusin} {onfocusout}>
-                            <input type="text" aria-label="Setting name" value={key} placeholder="setting_name"
+                            <input type="text" id={extra_name_id(i)} aria-label="Setting name" value={key} placeholder="setting_name"
                                 spellcheck="false" autocomplete="off"
                                 oninput={Callback::from(move |e: InputEvent| if let Some(k) = target_value(&e) { ctx2.dispatch(Action::SetRepositorySetting(i, k, value_for_key.clone())) })} />
                             <input type="text" aria-label="Setting value" value={value} placeholder="value"
                                 spellcheck="false" autocomplete="off"
                                 oninput={Callback::from(move |e: InputEvent| if let Some(v) = target_value(&e) { ctx3.dispatch(Action::SetRepositorySetting(i, key_for_value.clone(), v)) })} />
-                            <button type="button" class="button small danger" aria-label={delete_label} onclick={Callback::from(move |_| ctx4.dispatch(Action::RemoveRepositorySetting(i)))}>{ "Delete" }</button>
+                            <button type="button" class="button small danger" aria-label={delete_label} onclick={on_delete}>{ "Delete" }</button>
                         </div>
                     }
                 }) }
-                <button type="button" class="button small secondary"
+                <button type="button" class="button small secondary" id={ADD_SETTING_ID}
                     onclick={{ let ctx = ctx.clone(); Callback::from(move |_| ctx.dispatch(Action::AddRepositorySetting)) }}>
                     { "Add a setting" }
                 </button>

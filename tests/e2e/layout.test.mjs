@@ -187,6 +187,23 @@ test('focus stays in the work after Apply fix and after Delete', async () => {
   }
   await page.waitForFunction(() => document.activeElement !== document.body);
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Add a setting', 'after the last row, Add');
+
+  // The Repository area's added settings: the same.
+  await goArea(page, 'repository');
+  await page.click('button:has-text("Add a setting")');
+  await page.click('button:has-text("Add a setting")');
+  const names = page.locator('[data-setting-row] input[aria-label="Setting name"]');
+  await names.nth(0).fill('first_extra');
+  await names.nth(1).fill('second_extra');
+  await page.focus('button[aria-label="Delete the setting first_extra"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-setting-row]').length === 1);
+  await page.waitForFunction(() => document.activeElement !== document.body);
+  assert.equal(await page.evaluate(() => document.activeElement.value), 'second_extra', 'the next row takes focus');
+  await page.focus('button[aria-label="Delete the setting second_extra"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement !== document.body);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'repo-add-setting', 'after the last row, Add');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -278,6 +295,16 @@ test('placeholders have 4.5:1 contrast in both themes', async () => {
     }
     await context.close();
   }
+});
+
+test('long setting names wrap after a dot or an underscore, not inside a word', async () => {
+  const { context, page, errors } = await open(360);
+  await goArea(page, 'repository');
+  const label = page.locator('label[for="repo-setting-throttled_delete_retry-maximum_number_of_retries"]');
+  assert.ok(await label.locator('wbr').count() >= 5, 'a break opportunity after each . and _');
+  assert.match(await label.textContent(), /^throttled_delete_retry\.maximum_number_of_retries/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('keystore rows: the controls line up at the top of the row (S3 and GCS)', async () => {
