@@ -4,9 +4,11 @@ prints the size report.
 
     python3 scripts/assemble.py target/web-bindgen
 
-dist/web/          index.html + content-hashed JS, wasm and CSS
+dist/web/          index.html + content-hashed JS, wasm and CSS, and the
+                   validator worker's script and wasm (fetched when Validate opens)
 dist/ecekit.html   one self-contained file: inline CSS, inline module script,
-                   the wasm as base64, initSync (works from file://)
+                   the wasm as base64, initSync (works from file://); the
+                   validator worker from a blob: URL, its wasm as base64
 dist/extension/    Chromium MV3 extension (external boot.js: MV3 forbids inline scripts)
 dist/extension-firefox/  the same with Firefox's manifest differences
 dist/*.zip         one zip per extension
@@ -45,16 +47,33 @@ def fill(template: str, head: str, boot: str) -> str:
     return template.replace("<!-- ecekit:head -->", head).replace("<!-- ecekit:boot -->", boot)
 
 
-def build_web(js: bytes, wasm: bytes, css: bytes, template: str) -> dict:
+def validator_starter(worker: str, wasm: str) -> str:
+    """The JS that defines `ecekitStartValidator` (src/validator.rs calls it):
+    `worker` and `wasm` are JS expressions for the worker's script URL and for
+    its wasm (a URL or the bytes)."""
+    return (
+        "globalThis.ecekitStartValidator = () => {\n"
+        f"  const worker = new Worker({worker});\n"
+        f"  worker.postMessage({{ init: {wasm} }});\n"
+        "  return worker;\n"
+        "};\n"
+    )
+
+
+def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str) -> dict:
     web = DIST / "web"
     names = {
         "js": f"ecekit-{short_hash(js)}.js",
         "wasm": f"ecekit_bg-{short_hash(wasm)}.wasm",
         "css": f"style-{short_hash(css)}.css",
+        "validator_js": f"validator-{short_hash(validator['js'])}.js",
+        "validator_wasm": f"validator_bg-{short_hash(validator['wasm'])}.wasm",
     }
     write(web / names["js"], js)
     write(web / names["wasm"], wasm)
     write(web / names["css"], css)
+    write(web / names["validator_js"], validator["js"])
+    write(web / names["validator_wasm"], validator["wasm"])
     shutil.copytree(WWW / "icons", web / "icons")
     head = (
         f'<link rel="stylesheet" href="{names["css"]}">\n'
@@ -62,9 +81,14 @@ def build_web(js: bytes, wasm: bytes, css: bytes, template: str) -> dict:
         f'  <link rel="modulepreload" href="{names["js"]}">\n'
         f'  <link rel="preload" href="{names["wasm"]}" as="fetch" type="application/wasm" crossorigin>'
     )
+    starter = validator_starter(
+        f'"./{names["validator_js"]}"',
+        f'new URL("./{names["validator_wasm"]}", document.baseURI).href',
+    )
     boot = (
         '<script type="module">\n'
         f'    import init from "./{names["js"]}";\n'
+        f"{starter}"
         f'    init({{ module_or_path: "./{names["wasm"]}" }});\n'
         "  </script>"
     )
@@ -73,19 +97,28 @@ def build_web(js: bytes, wasm: bytes, css: bytes, template: str) -> dict:
     return {"html": html.encode(), **names}
 
 
-def build_single_file(js: bytes, wasm: bytes, css: bytes, template: str) -> None:
+def build_single_file(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str) -> None:
     # The wasm-bindgen module's exports stay in the inline module; initSync
-    # compiles the embedded bytes with no fetch, so file:// works.
+    # compiles the embedded bytes with no fetch, so file:// works. The
+    # validator worker starts from a blob: URL and gets its wasm as bytes.
     script = js.decode()
     if "</script" in script.lower():
         sys.exit("assemble: the generated JS contains </script and cannot be inlined")
+    # A JS string literal that cannot end the inline script.
+    worker_source = json.dumps(validator["js"].decode()).replace("<", "\\u003c")
+    starter = validator_starter(
+        "URL.createObjectURL(new Blob([validatorSource], { type: \"text/javascript\" }))",
+        "fromBase64(validatorWasmBase64)",
+    )
     head = f"<style>\n{css.decode()}\n</style>"
     boot = (
         '<script type="module">\n'
         f"{script}\n"
-        f'const wasmBase64 = "{base64.b64encode(wasm).decode()}";\n'
-        "const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));\n"
-        "initSync({ module: bytes });\n"
+        "const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n"
+        f"const validatorSource = {worker_source};\n"
+        f'const validatorWasmBase64 = "{base64.b64encode(validator["wasm"]).decode()}";\n'
+        f"{starter}"
+        f'initSync({{ module: fromBase64("{base64.b64encode(wasm).decode()}") }});\n'
         "</script>"
     )
     write(DIST / "ecekit.html", fill(template, head, boot))
@@ -108,7 +141,7 @@ def firefox_manifest(chrome: dict) -> dict:
     return ff
 
 
-def build_extension(js: bytes, wasm: bytes, css: bytes) -> None:
+def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict) -> None:
     chrome = json.loads((ROOT / "manifest.json").read_text())
     for name, manifest in (("extension", chrome), ("extension-firefox", firefox_manifest(chrome))):
         ext = DIST / name
@@ -116,6 +149,8 @@ def build_extension(js: bytes, wasm: bytes, css: bytes) -> None:
         write(ext / "ecekit.js", js)
         write(ext / "ecekit_bg.wasm", wasm)
         write(ext / "style.css", css)
+        write(ext / "validator.js", validator["js"])
+        write(ext / "validator_bg.wasm", validator["wasm"])
         for f in ("sidepanel.html", "boot.js", "background.js"):
             shutil.copy(WWW / f, ext / f)
         shutil.copytree(WWW / "icons", ext / "icons")
@@ -125,28 +160,39 @@ def build_extension(js: bytes, wasm: bytes, css: bytes) -> None:
                     z.write(path, path.relative_to(ext).as_posix())
 
 
-def size_report(web: dict, js: bytes, wasm: bytes, css: bytes) -> None:
+def size_report(web: dict, js: bytes, wasm: bytes, css: bytes, validator: dict) -> None:
     rows = [("index.html", web["html"]), ("JS", js), ("wasm", wasm), ("CSS", css)]
+    later = [("validator JS", validator["js"]), ("validator wasm", validator["wasm"])]
     report = {}
     print("\nSize report (dist/web, what the page transfers):")
-    print(f"  {'file':<12}{'raw bytes':>12}{'gzip bytes':>12}")
-    total_raw = total_gz = 0
-    for name, data in rows:
-        gz = len(gzip.compress(data, 9))
-        total_raw += len(data)
-        total_gz += gz
-        report[name] = {"raw": len(data), "gzip": gz}
-        print(f"  {name:<12}{len(data):>12,}{gz:>12,}")
-    print(f"  {'total':<12}{total_raw:>12,}{total_gz:>12,}")
+    print(f"  {'file':<16}{'raw bytes':>12}{'gzip bytes':>12}")
+
+    def table(rows):
+        total_raw = total_gz = 0
+        for name, data in rows:
+            gz = len(gzip.compress(data, 9))
+            total_raw += len(data)
+            total_gz += gz
+            report[name] = {"raw": len(data), "gzip": gz}
+            print(f"  {name:<16}{len(data):>12,}{gz:>12,}")
+        return total_raw, total_gz
+
+    total_raw, total_gz = table(rows)
+    print(f"  {'first load':<16}{total_raw:>12,}{total_gz:>12,}")
+    print("  when Validate first opens (its worker):")
+    later_raw, later_gz = table(later)
+    print(f"  {'all areas':<16}{total_raw + later_raw:>12,}{total_gz + later_gz:>12,}")
+    report["all_areas"] = {"raw": total_raw + later_raw, "gzip": total_gz + later_gz}
     single = (DIST / "ecekit.html").stat().st_size
     print(f"  dist/ecekit.html (single file): {single:,} bytes raw, "
           f"{len(gzip.compress((DIST / 'ecekit.html').read_bytes(), 9)):,} gzip")
+    # The budget is for what opening the page transfers.
     report["total"] = {"raw": total_raw, "gzip": total_gz}
     report["budget_gzip"] = 250 * 1024
     report["over_budget"] = total_gz > report["budget_gzip"]
     write(DIST / "size-report.json", json.dumps(report, indent=2) + "\n")
     if report["over_budget"]:
-        message = (f"the page is {total_gz:,} gzip bytes, OVER the 250 KB budget "
+        message = (f"the page's first load is {total_gz:,} gzip bytes, OVER the 250 KB budget "
                    f"by {total_gz - report['budget_gzip']:,} bytes")
         # Enforced where asked (ECEKIT_ENFORCE_SIZE_BUDGET=1); reported loudly always.
         if os.environ.get("ECEKIT_ENFORCE_SIZE_BUDGET") == "1":
@@ -161,13 +207,18 @@ def main() -> None:
     js = (bindgen / "ecekit.js").read_bytes()
     wasm = (bindgen / "ecekit_bg.wasm").read_bytes()
     css = (WWW / "style.css").read_bytes()
+    # The worker script: the validator's no-modules glue, then the handler.
+    validator = {
+        "js": (bindgen / "validator.js").read_bytes() + b"\n" + (WWW / "validator-worker.js").read_bytes(),
+        "wasm": (bindgen / "validator_bg.wasm").read_bytes(),
+    }
     template = (ROOT / "index.html").read_text()
     if DIST.exists():
         shutil.rmtree(DIST)
-    web = build_web(js, wasm, css, template)
-    build_single_file(js, wasm, css, template)
-    build_extension(js, wasm, css)
-    size_report(web, js, wasm, css)
+    web = build_web(js, wasm, css, validator, template)
+    build_single_file(js, wasm, css, validator, template)
+    build_extension(js, wasm, css, validator)
+    size_report(web, js, wasm, css, validator)
 
 
 if __name__ == "__main__":

@@ -34,24 +34,29 @@ if [ "${PAGE_BUILD_STD:-}" = 1 ]; then
   page_target=target/wasm-page
   PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$page_target" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort" \
-    /usr/bin/cargo build --release --quiet --target wasm32-unknown-unknown -p ecekit-web --lib \
+    /usr/bin/cargo build --release --quiet --target wasm32-unknown-unknown -p ecekit-web -p ecekit-validator --lib \
     -Zbuild-std=std,panic_abort
-  wasm="$page_target/wasm32-unknown-unknown/release/ecekit_web.wasm"
+  wasm_dir="$page_target/wasm32-unknown-unknown/release"
 else
-  wasm_build build --release --quiet --target wasm32-unknown-unknown -p ecekit-web --lib
-  wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/ecekit_web.wasm"
+  wasm_build build --release --quiet --target wasm32-unknown-unknown -p ecekit-web -p ecekit-validator --lib
+  wasm_dir="$WASM_TARGET_DIR/wasm32-unknown-unknown/release"
 fi
 
 out=target/web-bindgen
 rm -rf "$out" && mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ecekit "$wasm"
+# The app is an ES module; the validator runs in a classic worker script,
+# so its glue is the no-modules kind (it defines `wasm_bindgen`).
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ecekit "$wasm_dir/ecekit_web.wasm"
+wasm-bindgen --target no-modules --no-typescript --out-dir "$out" --out-name validator "$wasm_dir/ecekit_validator.wasm"
 
 log "wasm-opt -Oz"
-# The features rustc enables for wasm32 by default; wasm-opt must accept them.
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
-  -o "$out/ecekit_bg.opt.wasm" "$out/ecekit_bg.wasm"
-mv "$out/ecekit_bg.opt.wasm" "$out/ecekit_bg.wasm"
+for name in ecekit validator; do
+  # The features rustc enables for wasm32 by default; wasm-opt must accept them.
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+    -o "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+  mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+done
 
 log "assembling dist/"
 python3 scripts/assemble.py "$out"

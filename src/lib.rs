@@ -11,6 +11,7 @@ pub mod pages;
 pub mod route;
 pub mod state;
 pub mod text;
+pub mod validator;
 pub mod vault;
 
 use wasm_bindgen::prelude::*;

@@ -4,8 +4,9 @@
 
 use crate::components::editor::{select_range, Editor};
 use crate::components::findings::{summary, FindingsList};
-use ecekit_core::validate::{validate, Report};
-use ecekit_core::{DocumentKind, Finding, Location, Platform, ValidateOptions};
+use crate::validator::{self, Answer};
+use ecekit_core::validate::Report;
+use ecekit_core::{DocumentKind, Finding, Location, Platform};
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -38,41 +39,12 @@ struct Analysis {
     generation: u32,
 }
 
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or_default()
-}
-
 /// `millis` with two decimals, like `format!("{:.2}", millis)` but with integer
 /// formatting: float formatting costs about 14 KB of wasm.
 fn two_decimals(millis: f64) -> String {
     // `as u64` saturates: a negative or NaN duration shows as 0.00.
     let hundredths = (millis * 100.0 + 0.5) as u64;
     format!("{}.{:02}", hundredths / 100, hundredths % 100)
-}
-
-fn analyse(
-    text: &str,
-    kind: Option<DocumentKind>,
-    platform: Option<Platform>,
-    generation: u32,
-) -> Analysis {
-    let options = ValidateOptions {
-        platform,
-        ..Default::default()
-    };
-    let start = now_ms();
-    let report = validate(text, kind, &options);
-    let millis = now_ms() - start;
-    Analysis {
-        text: Rc::from(text),
-        findings: Rc::new(report.findings.clone()),
-        report: Rc::new(report),
-        millis,
-        generation,
-    }
 }
 
 fn kind_name(kind: DocumentKind) -> &'static str {
@@ -93,15 +65,28 @@ pub fn validate_page() -> Html {
     let analysis = use_state(|| None::<Analysis>);
     let pending = use_mut_ref(|| None::<Timeout>);
     let generation = use_mut_ref(|| 0u32);
+    // Why the validator cannot answer, when it cannot.
+    let failure = use_state(|| None::<String>);
 
-    // Runs validation now on the current text (used after the debounce, and
-    // at once when the kind, the platform or a fix changes things).
+    // The validator's wasm loads in its worker while the user pastes.
+    use_effect_with((), |_| validator::warm_up());
+
+    // Hands the current text to the validator (after the debounce, and at
+    // once when the kind, the platform or a fix changes things). The answer
+    // arrives later, off the keystroke path; an answer to an older text is
+    // dropped.
     let run = {
-        let (text, analysis, generation) = (text.clone(), analysis.clone(), generation.clone());
+        let (text, analysis, generation, failure) = (
+            text.clone(),
+            analysis.clone(),
+            generation.clone(),
+            failure.clone(),
+        );
         Rc::new(move |k: Option<DocumentKind>, p: Option<Platform>| {
-            let current = text.borrow().clone();
+            let current: Rc<str> = Rc::from(text.borrow().as_str());
             if current.trim().is_empty() {
                 analysis.set(None);
+                failure.set(None);
                 return;
             }
             let next = {
@@ -109,7 +94,21 @@ pub fn validate_page() -> Html {
                 *g += 1;
                 *g
             };
-            analysis.set(Some(analyse(&current, k, p, next)));
+            let (analysis, failure, sent) = (analysis.clone(), failure.clone(), current.clone());
+            let on_answer = Callback::from(move |answer: Answer| match answer.outcome {
+                Ok(checked) => {
+                    failure.set(None);
+                    analysis.set(Some(Analysis {
+                        text: sent.clone(),
+                        findings: Rc::new(checked.report.findings.clone()),
+                        report: Rc::new(checked.report),
+                        millis: checked.millis,
+                        generation: answer.id,
+                    }));
+                }
+                Err(message) => failure.set(Some(message)),
+            });
+            validator::check(next, &current, k, p, on_answer);
         })
     };
 
@@ -211,6 +210,10 @@ pub fn validate_page() -> Html {
             None,
             "Paste a document to check it.".to_string(),
         ),
+    };
+    let status = match &*failure {
+        Some(message) => message.clone(),
+        None => status,
     };
     let (generation_attr, millis_attr) = match &*analysis {
         Some(a) => (a.generation.to_string(), two_decimals(a.millis)),

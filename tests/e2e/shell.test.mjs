@@ -1,5 +1,6 @@
 // The app shell renders, navigates and logs no errors in all three forms:
-// the served static page, the single file opened from file://, and the extension.
+// the served static page, the single file opened from file://, and the
+// extension; and in each, Validate's worker starts and answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -83,6 +84,70 @@ test('extension: the side panel page loads the app under the MV3 CSP', async () 
     await page.setViewportSize({ width: 360, height: 700 });
     await expectShell(page, assert);
     await screenshot(page, 'extension-sidepanel');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// A keystore body with a misspelt setting and a trailing comma, both on line 2.
+const BROKEN_KEYSTORE = '{\n  "secrets": {"s3.client.default.acess_key": "x",\n  }\n}\n';
+
+/** Pastes BROKEN_KEYSTORE into Validate and returns the findings shown. */
+async function validateInWorker(page) {
+  await page.fill('textarea.code-input', BROKEN_KEYSTORE);
+  await page.waitForFunction(() => document.querySelector('[data-findings-summary]').dataset.generation !== '0');
+  const shown = await page.$$eval('li.finding', (l) => l.map((e) => `${e.dataset.line} ${e.dataset.code}`));
+  for (const expected of ['2 KS_UNKNOWN_SETTING', '2 JSON_TRAILING_COMMA']) {
+    assert.ok(shown.includes(expected), `${expected} in ${shown}`);
+  }
+  return shown;
+}
+
+test('static page: the validator worker is fetched only when Validate opens', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(server.url + '#/policy');
+  await expectShell(page, assert);
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(requests.filter((u) => u.includes('validator')), [], 'first load fetches no validator');
+  await page.click('nav.nav a[data-area="validate"]');
+  const shown = await validateInWorker(page);
+  const fetched = requests.filter((u) => u.includes('validator')).map((u) => path.basename(new URL(u).pathname));
+  assert.ok(fetched.some((f) => /^validator-[0-9a-f]+\.js$/.test(f)), `worker script: ${fetched}`);
+  assert.ok(fetched.some((f) => /^validator_bg-[0-9a-f]+\.wasm$/.test(f)), `worker wasm: ${fetched}`);
+  // A newer text replaces the findings of the older one.
+  await page.fill('textarea.code-input', '{"secrets": {}}');
+  await page.waitForFunction(() => [...document.querySelectorAll('li.finding')].map((e) => e.dataset.code).join() === 'KS_EMPTY');
+  assert.match(await page.textContent('[data-findings-summary]'), /keystore body/);
+  assert.ok(!shown.includes('1 KS_EMPTY'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('single file: the Validate worker runs from file:// with no server', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(path.join(DIST, 'ecekit.html')).href + '#/validate');
+  await expectShell(page, assert);
+  await validateInWorker(page);
+  assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('extension: the Validate worker runs under the MV3 CSP', async () => {
+  const { context, id } = await launchWithExtension(path.join(DIST, 'extension'));
+  try {
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`chrome-extension://${id}/sidepanel.html#/validate`);
+    await expectShell(page, assert);
+    await validateInWorker(page);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -7,6 +7,8 @@ use crate::model::{DocumentKind, ValidateOptions};
 use crate::{curl, keystore, policy, repository};
 use serde::Serialize;
 
+mod wire;
+
 /// What `validate` found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
