@@ -48,14 +48,31 @@ pub fn summary(findings: &[Finding]) -> String {
     parts.join(", ")
 }
 
+/// Findings listed before "Show all": a generated 1 MB body can have
+/// thousands, and rendering them all would hold up typing for a third of a
+/// second. The summary above the list always counts them all.
+pub const SHOWN_AT_FIRST: usize = 200;
+
 #[function_component(FindingsList)]
 pub fn findings_list(props: &FindingsListProps) -> Html {
+    let show_all = use_state(|| false);
     if props.findings.is_empty() {
         return html! { <p class="findings-empty">{ "No problems found." }</p> };
     }
+    let total = props.findings.len();
+    let shown = if *show_all {
+        total
+    } else {
+        total.min(SHOWN_AT_FIRST)
+    };
+    let on_show_all = {
+        let show_all = show_all.clone();
+        Callback::from(move |_| show_all.set(true))
+    };
     html! {
+        <>
         <ul class="findings" aria-label="Findings">
-            { for props.findings.iter().map(|finding| {
+            { for props.findings[..shown].iter().map(|finding| {
                 let location = finding.location.clone();
                 let on_select = props.on_select.clone();
                 let severity = finding.severity.as_str();
@@ -90,6 +107,15 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
                 }
             }) }
         </ul>
+        if shown < total {
+            <p class="findings-more">
+                { format!("The first {shown} of {total} findings are listed. ") }
+                <button type="button" class="button small secondary" onclick={on_show_all}>
+                    { format!("Show all {total}") }
+                </button>
+            </p>
+        }
+        </>
     }
 }
 

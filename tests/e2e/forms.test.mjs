@@ -2,7 +2,8 @@
 // (fs, url and source bodies equal what `ecekit repository` prints for the
 // same inputs), extra settings checked while they are typed, invalid inputs
 // flagged on the field itself (aria-invalid, an inline message), the guided
-// steps' advice with an invalid client, the empty Validate box, and the
+// steps' advice with an invalid client, the empty Validate box, a long list
+// of findings, and the
 // catalog's `backticked` text shown as code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -171,6 +172,21 @@ test('validate: an empty or blank box asks for a document and nothing else', asy
   await page.fill('textarea.code-input', '   \n  ');
   await page.waitForFunction(() => document.querySelector('[data-findings-summary]').textContent === 'Paste a document to check it.');
   assert.doesNotMatch(await page.textContent('main'), /No problems found/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('validate: 250 findings list the first 200, all counted; Show all lists the rest', async () => {
+  const { page, errors } = await open('validate');
+  const secrets = Array.from({ length: 250 }, (_, i) => `"s3.client.c${i}.secret_key": {"value": "v${i}"}`);
+  await page.fill('textarea.code-input', `{"secrets": {\n${secrets.join(',\n')}\n}}`);
+  await page.waitForFunction(() => document.querySelector('[data-findings-summary]').dataset.generation !== '0');
+  assert.match(await page.textContent('[data-findings-summary]'), /250 warnings/);
+  assert.equal(await page.locator('li.finding').count(), 200);
+  assert.match(await page.textContent('.findings-more'), /The first 200 of 250 findings are listed/);
+  await page.click('.findings-more button:text-is("Show all 250")');
+  assert.equal(await page.locator('li.finding').count(), 250);
+  assert.equal(await page.locator('.findings-more').count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
