@@ -141,6 +141,8 @@ async fn findings_view_lists_each_finding_with_its_place_and_reports_clicks() {
             findings: findings.clone(),
             on_select: Callback::from(move |l: Location| sink.borrow_mut().push(l)),
             on_fix: None,
+            limit: usize::MAX,
+            on_show_all: Callback::noop(),
         },
     )
     .render();
@@ -164,5 +166,38 @@ async fn findings_view_lists_each_finding_with_its_place_and_reports_clicks() {
     assert!(first.text_content().unwrap().contains(&place));
     click(&root, "li.finding .finding-go").await;
     assert_eq!(clicked.borrow().as_slice(), &[findings[0].location.clone()]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn findings_view_lists_up_to_its_limit_and_asks_for_the_rest() {
+    let text = "{\"secrets\": {\"s3.client.a.secret_key\": {\"value\": \"x\"}, \"s3.client.b.secret_key\": {\"value\": \"y\"}, \"c\": 1}}";
+    let findings = Rc::new(validate(text, None, &ValidateOptions::default()).findings);
+    assert!(findings.len() >= 3, "{findings:?}");
+    let asked = Rc::new(RefCell::new(0));
+    let sink = asked.clone();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<FindingsList>::with_root_and_props(
+        root.clone(),
+        FindingsListProps {
+            findings: findings.clone(),
+            on_select: Callback::noop(),
+            on_fix: None,
+            limit: 2,
+            on_show_all: Callback::from(move |()| *sink.borrow_mut() += 1),
+        },
+    )
+    .render();
+    settle().await;
+    assert_eq!(root.query_selector_all("li.finding").unwrap().length(), 2);
+    let more = root.query_selector(".findings-more").unwrap().unwrap();
+    let expected = format!(
+        "The first 2 of {n} findings are listed. Show all {n}",
+        n = findings.len()
+    );
+    assert_eq!(more.text_content().unwrap(), expected);
+    click(&root, ".findings-more button").await;
+    assert_eq!(*asked.borrow(), 1);
     root.remove();
 }

@@ -13,6 +13,11 @@ pub struct FindingsListProps {
     /// Offer each finding's machine fix as a button.
     #[prop_or_default]
     pub on_fix: Option<Callback<Finding>>,
+    /// How many findings are listed; a "Show all" button asks for the rest.
+    #[prop_or(usize::MAX)]
+    pub limit: usize,
+    #[prop_or_default]
+    pub on_show_all: Callback<()>,
 }
 
 pub fn severity_label(severity: Severity) -> &'static str {
@@ -48,27 +53,19 @@ pub fn summary(findings: &[Finding]) -> String {
     parts.join(", ")
 }
 
-/// Findings listed before "Show all": a generated 1 MB body can have
-/// thousands, and rendering them all would hold up typing for a third of a
-/// second. The summary above the list always counts them all.
+/// Findings listed (and marked in the editor) before "Show all": a 1 MB
+/// body can have thousands, and rendering them all held up typing for a
+/// third of a second. The summary above the list always counts them all.
 pub const SHOWN_AT_FIRST: usize = 200;
 
 #[function_component(FindingsList)]
 pub fn findings_list(props: &FindingsListProps) -> Html {
-    let show_all = use_state(|| false);
     if props.findings.is_empty() {
         return html! { <p class="findings-empty">{ "No problems found." }</p> };
     }
     let total = props.findings.len();
-    let shown = if *show_all {
-        total
-    } else {
-        total.min(SHOWN_AT_FIRST)
-    };
-    let on_show_all = {
-        let show_all = show_all.clone();
-        Callback::from(move |_| show_all.set(true))
-    };
+    let shown = total.min(props.limit);
+    let on_show_all = props.on_show_all.reform(|_: MouseEvent| ());
     html! {
         <>
         <ul class="findings" aria-label="Findings">

@@ -3,7 +3,7 @@
 //! to the spot; machine fixes can be applied.
 
 use crate::components::editor::{select_range, Editor};
-use crate::components::findings::{summary, FindingsList};
+use crate::components::findings::{summary, FindingsList, SHOWN_AT_FIRST};
 use crate::validator::{self, Answer};
 use ecekit_core::validate::Report;
 use ecekit_core::{DocumentKind, Finding, Location, Platform};
@@ -65,6 +65,8 @@ pub fn validate_page() -> Html {
     let analysis = use_state(|| None::<Analysis>);
     let pending = use_mut_ref(|| None::<Timeout>);
     let generation = use_mut_ref(|| 0u32);
+    // Past SHOWN_AT_FIRST findings, the rest are listed and marked on request.
+    let show_all = use_state(|| false);
     // Why the validator cannot answer, when it cannot.
     let failure = use_state(|| None::<String>);
 
@@ -96,11 +98,12 @@ pub fn validate_page() -> Html {
             };
             let (analysis, failure, sent) = (analysis.clone(), failure.clone(), current.clone());
             let on_answer = Callback::from(move |answer: Answer| match answer.outcome {
-                Ok(checked) => {
+                Ok(mut checked) => {
                     failure.set(None);
+                    let findings = std::mem::take(&mut checked.report.findings);
                     analysis.set(Some(Analysis {
                         text: sent.clone(),
-                        findings: Rc::new(checked.report.findings.clone()),
+                        findings: Rc::new(findings),
                         report: Rc::new(checked.report),
                         millis: checked.millis,
                         generation: answer.id,
@@ -215,6 +218,23 @@ pub fn validate_page() -> Html {
         Some(message) => message.clone(),
         None => status,
     };
+    let limit = if *show_all {
+        usize::MAX
+    } else {
+        SHOWN_AT_FIRST
+    };
+    // The editor marks the listed findings only: the same cost cap.
+    let generation_now = analysis.as_ref().map_or(0, |a| a.generation);
+    let marked = {
+        let findings = findings.clone();
+        use_memo((generation_now, limit), move |(_, limit)| {
+            findings[..findings.len().min(*limit)].to_vec()
+        })
+    };
+    let on_show_all = {
+        let show_all = show_all.clone();
+        Callback::from(move |()| show_all.set(true))
+    };
     let (generation_attr, millis_attr) = match &*analysis {
         Some(a) => (a.generation.to_string(), two_decimals(a.millis)),
         None => ("0".into(), String::new()),
@@ -248,14 +268,15 @@ pub fn validate_page() -> Html {
             </div>
             <Editor textarea={textarea} label="Document or curl command"
                 placeholder="Paste a keystore body, an IAM policy, a repository body or a whole curl command, or drop a file here."
-                analysed={analysed} findings={findings.clone()}
+                analysed={analysed} findings={marked}
                 on_input={on_input} on_drop_text={on_drop_text} />
             <p class="field-help">{ "What you paste stays in this tab: it is never saved, sent or put in a link." }</p>
             <p class="findings-summary" role="status" aria-live="polite"
                data-findings-summary="" data-generation={generation_attr} data-millis={millis_attr}>{ status }</p>
             // Nothing to check yet: the status says so, and no "No problems found." under it.
             if analysis.is_some() {
-                <FindingsList findings={findings} on_select={on_select} on_fix={Some(on_fix)} />
+                <FindingsList findings={findings} on_select={on_select} on_fix={Some(on_fix)}
+                    limit={limit} on_show_all={on_show_all} />
             }
         </>
     }

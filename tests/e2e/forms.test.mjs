@@ -176,16 +176,19 @@ test('validate: an empty or blank box asks for a document and nothing else', asy
   await page.close();
 });
 
-test('validate: 250 findings list the first 200, all counted; Show all lists the rest', async () => {
+test('validate: 250 findings list and mark the first 200, all counted; Show all shows the rest', async () => {
   const { page, errors } = await open('validate');
   const secrets = Array.from({ length: 250 }, (_, i) => `"s3.client.c${i}.secret_key": {"value": "v${i}"}`);
   await page.fill('textarea.code-input', `{"secrets": {\n${secrets.join(',\n')}\n}}`);
   await page.waitForFunction(() => document.querySelector('[data-findings-summary]').dataset.generation !== '0');
   assert.match(await page.textContent('[data-findings-summary]'), /250 warnings/);
   assert.equal(await page.locator('li.finding').count(), 200);
+  // The editor marks the listed findings: one gutter mark per line.
+  assert.equal(await page.locator('.gutter-mark').count(), 200);
   assert.match(await page.textContent('.findings-more'), /The first 200 of 250 findings are listed/);
   await page.click('.findings-more button:text-is("Show all 250")');
   assert.equal(await page.locator('li.finding').count(), 250);
+  assert.equal(await page.locator('.gutter-mark').count(), 250);
   assert.equal(await page.locator('.findings-more').count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
