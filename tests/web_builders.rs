@@ -126,6 +126,15 @@ async fn repository_builder_types_catalog_settings_and_flags_unknown_ones() {
     root.remove();
 }
 
+/// The findings list rendered on its own into a new element of the page.
+async fn findings_view(props: FindingsListProps) -> web_sys::Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<FindingsList>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
 #[wasm_bindgen_test]
 async fn findings_view_lists_each_finding_with_its_place_and_reports_clicks() {
     let text = "{\n  \"secrets\": {\n    \"s3.client.default.access_key\": {\"value\": \"x\"}\n    \"b\": {}\n  }\n}\n";
@@ -133,20 +142,14 @@ async fn findings_view_lists_each_finding_with_its_place_and_reports_clicks() {
     assert!(!findings.is_empty());
     let clicked: Rc<RefCell<Vec<Location>>> = Rc::default();
     let sink = clicked.clone();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<FindingsList>::with_root_and_props(
-        root.clone(),
-        FindingsListProps {
-            findings: findings.clone(),
-            on_select: Callback::from(move |l: Location| sink.borrow_mut().push(l)),
-            on_fix: None,
-            limit: usize::MAX,
-            on_show_all: Callback::noop(),
-        },
-    )
-    .render();
-    settle().await;
+    let root = findings_view(FindingsListProps {
+        findings: findings.clone(),
+        on_select: Callback::from(move |l: Location| sink.borrow_mut().push(l)),
+        on_fix: None,
+        limit: usize::MAX,
+        on_show_all: Callback::noop(),
+    })
+    .await;
     let items = root.query_selector_all("li.finding").unwrap();
     assert_eq!(items.length() as usize, findings.len());
     let first = items
@@ -176,20 +179,14 @@ async fn findings_view_lists_up_to_its_limit_and_asks_for_the_rest() {
     assert!(findings.len() >= 3, "{findings:?}");
     let asked = Rc::new(RefCell::new(0));
     let sink = asked.clone();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<FindingsList>::with_root_and_props(
-        root.clone(),
-        FindingsListProps {
-            findings: findings.clone(),
-            on_select: Callback::noop(),
-            on_fix: None,
-            limit: 2,
-            on_show_all: Callback::from(move |()| *sink.borrow_mut() += 1),
-        },
-    )
-    .render();
-    settle().await;
+    let root = findings_view(FindingsListProps {
+        findings: findings.clone(),
+        on_select: Callback::noop(),
+        on_fix: None,
+        limit: 2,
+        on_show_all: Callback::from(move |()| *sink.borrow_mut() += 1),
+    })
+    .await;
     assert_eq!(root.query_selector_all("li.finding").unwrap().length(), 2);
     let more = root.query_selector(".findings-more").unwrap().unwrap();
     let expected = format!(
