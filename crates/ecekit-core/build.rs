@@ -1,6 +1,12 @@
-//! Embeds `data/repository-settings.json` with only the sections the engine
-//! reads, minified. The file keeps its sources, notes and the rule sets other
-//! tools use; the web page need not carry them (about 5 KB of gzip).
+//! Trimmed, minified copies of data files for the parts of the engine the
+//! web page loads at once (the validators get the whole files):
+//! - `repository-settings.json` with only the sections the engine reads. The
+//!   file keeps its sources, notes and the rule sets other tools use; the web
+//!   page need not carry them (about 5 KB of gzip).
+//! - `snapshot-s3.json` for the policy generator: the S3 service tables with
+//!   only the actions a snapshot repository needs, and the current policy
+//!   version (about 7 KB of gzip less than `s3-actions.json` and
+//!   `iam-policy.json`).
 
 use serde_json::{Map, Value};
 use std::{env, fs, path::Path};
@@ -18,11 +24,62 @@ const SECTIONS: &[&str] = &[
     "aws.credentials.example_placeholders",
 ];
 
-fn main() {
-    let source = format!("data/{FILE}");
+fn read(name: &str) -> Value {
+    let source = format!("data/{name}");
     println!("cargo:rerun-if-changed={source}");
     let text = fs::read_to_string(&source).expect("read the data file");
-    let full: Value = serde_json::from_str(&text).expect("the data file is valid JSON");
+    serde_json::from_str(&text).expect("the data file is valid JSON")
+}
+
+fn write(name: &str, value: Value) {
+    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(name);
+    fs::write(out, value.to_string()).expect("write the trimmed copy");
+}
+
+fn main() {
+    repository_settings();
+    snapshot_s3();
+}
+
+/// `policy::data::snapshot` reads this; a test there checks that it agrees
+/// with the full tables.
+fn snapshot_s3() {
+    let s3 = read("s3-actions.json");
+    let iam = read("iam-policy.json");
+    let snapshot = &s3["snapshot"];
+    let wanted: Vec<&str> = ["bucket_actions", "object_actions"]
+        .iter()
+        .flat_map(|list| snapshot[list].as_array().expect("a list of actions"))
+        .map(|a| a.as_str().expect("an action name"))
+        .collect();
+    let actions: Map<String, Value> = s3["actions"]
+        .as_object()
+        .expect("s3-actions.json has actions")
+        .iter()
+        .filter(|(name, _)| wanted.contains(&name.as_str()))
+        .map(|(name, action)| (name.clone(), action.clone()))
+        .collect();
+    assert_eq!(
+        actions.len(),
+        wanted.len(),
+        "every snapshot action is in s3-actions.json"
+    );
+    let mut kept = Map::new();
+    for key in [
+        "resource_types",
+        "condition_keys",
+        "common_condition_keys",
+        "snapshot",
+    ] {
+        kept.insert(key.into(), s3[key].clone());
+    }
+    kept.insert("actions".into(), Value::Object(actions));
+    kept.insert("current_version".into(), iam["versions"]["current"].clone());
+    write("snapshot-s3.json", Value::Object(kept));
+}
+
+fn repository_settings() {
+    let full = read(FILE);
     let mut kept = Map::new();
     for section in SECTIONS {
         let (path, name) = section.rsplit_once('.').unwrap_or(("", section));
@@ -39,6 +96,5 @@ fn main() {
         }
         parent.insert(name.to_string(), value.clone());
     }
-    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(FILE);
-    fs::write(out, Value::Object(kept).to_string()).expect("write the trimmed copy");
+    write(FILE, Value::Object(kept));
 }

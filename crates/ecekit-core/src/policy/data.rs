@@ -414,6 +414,36 @@ fn load() -> IamData {
     }
 }
 
+/// What the policy generator needs: the S3 tables for the snapshot actions
+/// only (trimmed by build.rs), so the page's first load does not carry the
+/// checker's full tables.
+#[derive(Debug)]
+pub struct SnapshotData {
+    pub s3: Service,
+    pub bucket_actions: Vec<String>,
+    pub object_actions: Vec<String>,
+    pub kms_actions: Vec<String>,
+    pub current_version: String,
+}
+
+const SNAPSHOT_S3: &str = include_str!(concat!(env!("OUT_DIR"), "/snapshot-s3.json"));
+
+/// The generator's data, parsed on first use.
+pub fn snapshot() -> &'static SnapshotData {
+    static DATA: OnceLock<SnapshotData> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let raw = data_file::parse(SNAPSHOT_S3, "snapshot-s3.json");
+        let lists = section(&raw, "snapshot");
+        SnapshotData {
+            s3: build_service("s3", &raw),
+            bucket_actions: data_file::strings(lists, "bucket_actions"),
+            object_actions: data_file::strings(lists, "object_actions"),
+            kms_actions: data_file::strings(lists, "kms_actions"),
+            current_version: data_file::string(&raw, "current_version"),
+        }
+    })
+}
+
 /// The IAM data, parsed on first use.
 pub fn iam() -> &'static IamData {
     static DATA: OnceLock<IamData> = OnceLock::new();
@@ -423,6 +453,41 @@ pub fn iam() -> &'static IamData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_generator_data_agrees_with_the_full_tables() {
+        let (small, full) = (snapshot(), iam());
+        assert_eq!(small.bucket_actions, full.snapshot_bucket_actions);
+        assert_eq!(small.object_actions, full.snapshot_object_actions);
+        assert_eq!(small.kms_actions, full.snapshot_kms_actions);
+        assert_eq!(small.current_version, full.current_version);
+        let keys = [
+            "s3:prefix",
+            "s3:delimiter",
+            "aws:sourceip",
+            "s3:x-amz-acl",
+            "s3:versionid",
+        ];
+        for name in small.bucket_actions.iter().chain(&small.object_actions) {
+            let a = &small.s3.actions[small.s3.action(name).expect(name)];
+            let b = &full.s3.actions[full.s3.action(name).expect(name)];
+            assert_eq!((&a.name, &a.access), (&b.name, &b.access));
+            let types = |s: &Service, mask: u32| -> Vec<String> {
+                (0..s.resource_types.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| s.resource_types[i].name.clone())
+                    .collect()
+            };
+            assert_eq!(
+                types(&small.s3, a.resource_mask),
+                types(&full.s3, b.resource_mask)
+            );
+            for key in keys {
+                assert_eq!(a.supports_key(key), b.supports_key(key), "{name} {key}");
+            }
+        }
+        assert!(small.s3.actions.len() < 20 && full.s3.actions.len() > 100);
+    }
 
     #[test]
     fn data_loads_and_indexes_the_snapshot_actions() {

@@ -1,7 +1,7 @@
 //! The least-privilege AWS policy for one snapshot bucket, and the AWS CLI
 //! commands that create the user, attach the policy and make the access key.
 
-use super::data::iam;
+use super::data::snapshot;
 use super::names::{self, Partition};
 use super::{FieldError, PolicyKind};
 use serde::Serialize;
@@ -140,7 +140,7 @@ fn s3(list: &[String]) -> Vec<String> {
 /// statement. Sids are alphanumeric and unique.
 pub fn generate(opts: &PolicyOptions) -> Result<GeneratedPolicy, Vec<FieldError>> {
     let c = check_options(opts)?;
-    let d = iam();
+    let d = snapshot();
     let p = c.partition.as_str();
     let bucket_arn = format!("arn:{p}:s3:::{}", c.bucket);
     let objects_arn = match &c.base_path {
@@ -160,14 +160,14 @@ pub fn generate(opts: &PolicyOptions) -> Result<GeneratedPolicy, Vec<FieldError>
     match &c.base_path {
         None => statements.push(statement(
             "SnapshotBucket",
-            s3(&d.snapshot_bucket_actions),
+            s3(&d.bucket_actions),
             vec![bucket_arn.clone()],
             None,
         )),
         Some(path) => {
             let prefix_key = "s3:prefix";
             let (with_key, without_key): (Vec<String>, Vec<String>) =
-                d.snapshot_bucket_actions.iter().cloned().partition(|a| {
+                d.bucket_actions.iter().cloned().partition(|a| {
                     d.s3.action(a)
                         .is_some_and(|i| d.s3.actions[i].supports_key(prefix_key))
                 });
@@ -189,15 +189,11 @@ pub fn generate(opts: &PolicyOptions) -> Result<GeneratedPolicy, Vec<FieldError>
     }
     statements.push(statement(
         "SnapshotObjects",
-        s3(&d.snapshot_object_actions),
+        s3(&d.object_actions),
         vec![objects_arn.clone()],
         None,
     ));
-    let kms_actions: Vec<String> = d
-        .snapshot_kms_actions
-        .iter()
-        .map(|a| format!("kms:{a}"))
-        .collect();
+    let kms_actions: Vec<String> = d.kms_actions.iter().map(|a| format!("kms:{a}")).collect();
     let mut notes = Vec::new();
     let kind = if c.principal.is_some() {
         PolicyKind::Bucket
