@@ -21,6 +21,7 @@ import hashlib
 import json
 import shutil
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str
     boot = (
         '<script type="module">\n'
         f'    import init from "./{names["js"]}";\n'
-        f"{starter}"
+        f"{textwrap.indent(starter, '    ')}"
         f'    init({{ module_or_path: "./{names["wasm"]}" }});\n'
         "  </script>"
     )

@@ -121,6 +121,11 @@ pub fn warm_up() {
     });
 }
 
+/// Drops the answer to the latest request (the text it was for is gone).
+pub fn forget() {
+    WAITING.with(|w| w.borrow_mut().take());
+}
+
 /// Asks the worker to check `text`; `on_answer` gets the answer unless a
 /// newer request came first.
 pub fn check(

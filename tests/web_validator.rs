@@ -1,11 +1,11 @@
 //! The page's side of the validator worker (src/validator.rs) in headless
 //! Chromium, against a stand-in worker: the answer is read back into a
-//! report, only the latest request's answer is delivered, and a page that
-//! cannot start the worker says so.
+//! report, only the latest request's answer is delivered (none once
+//! forgotten), and a page that cannot start the worker says so.
 #![cfg(target_arch = "wasm32")]
 
 use ecekit_core::DocumentKind;
-use ecekit_web::validator::{check, Answer};
+use ecekit_web::validator::{check, forget, Answer};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -98,4 +98,11 @@ async fn the_worker_answers_the_latest_request_only() {
         *seen.borrow(),
         vec![(4, Ok("policy false STAND_IN saw fast 1.25".to_string()))]
     );
+
+    // Forgotten (the box was emptied): the answer on its way is dropped.
+    let seen: Seen = Rc::default();
+    check(5, "slow", None, None, recorder(&seen));
+    forget();
+    yew::platform::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(*seen.borrow(), vec![]);
 }

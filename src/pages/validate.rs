@@ -87,6 +87,8 @@ pub fn validate_page() -> Html {
         Rc::new(move |k: Option<DocumentKind>, p: Option<Platform>| {
             let current: Rc<str> = Rc::from(text.borrow().as_str());
             if current.trim().is_empty() {
+                // An answer still on its way is for text that is gone.
+                validator::forget();
                 analysis.set(None);
                 failure.set(None);
                 return;
