@@ -7,6 +7,9 @@
 //!   only the actions a snapshot repository needs, and the current policy
 //!   version (about 7 KB of gzip less than `s3-actions.json` and
 //!   `iam-policy.json`).
+//! - `request-endpoints.json` for the request builder: the endpoints of the
+//!   paths it sends to, out of the whole API table (`api-paths.json`, about
+//!   12 KB of gzip with its matching code).
 
 use serde_json::{Map, Value};
 use std::{env, fs, path::Path};
@@ -39,6 +42,38 @@ fn write(name: &str, value: Value) {
 fn main() {
     repository_settings();
     snapshot_s3();
+    request_endpoints();
+}
+
+/// The path templates of `Operation::api_template` (src/api/request.rs); a
+/// test there checks each operation's template is kept.
+const REQUEST_PATHS: &[&str] = &[
+    "/deployments",
+    "/deployments/{deployment_id}",
+    "/deployments/{deployment_id}/elasticsearch/{ref_id}/keystore",
+    "/deployments/{deployment_id}/{resource_kind}/{ref_id}/proxy/{proxy_path}",
+    "/platform/configuration/snapshots/repositories/{repository_name}",
+    "/users/auth/_login",
+];
+
+fn request_endpoints() {
+    let table = read("api-paths.json");
+    let kept: Vec<Value> = table["endpoints"]
+        .as_array()
+        .expect("api-paths.json has endpoints")
+        .iter()
+        .filter(|e| REQUEST_PATHS.contains(&e["path"].as_str().unwrap_or("")))
+        .cloned()
+        .collect();
+    for path in REQUEST_PATHS {
+        assert!(
+            kept.iter().any(|e| e["path"] == *path),
+            "api-paths.json has no {path}"
+        );
+    }
+    let mut out = Map::new();
+    out.insert("endpoints".into(), Value::Array(kept));
+    write("request-endpoints.json", Value::Object(out));
 }
 
 /// `policy::data::snapshot` reads this; a test there checks that it agrees

@@ -77,6 +77,27 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The path template of the API table this operation is sent to, on ECE
+    /// and Elastic Cloud (build.rs keeps these endpoints for the builder).
+    pub fn api_template(self) -> &'static str {
+        match self {
+            Operation::KeystoreSet | Operation::KeystoreGet => {
+                "/deployments/{deployment_id}/elasticsearch/{ref_id}/keystore"
+            }
+            Operation::RepositoryPut
+            | Operation::RepositoryVerify
+            | Operation::ReloadSecureSettings => {
+                "/deployments/{deployment_id}/{resource_kind}/{ref_id}/proxy/{proxy_path}"
+            }
+            Operation::Login => "/users/auth/_login",
+            Operation::PlatformRepositoryPut => {
+                "/platform/configuration/snapshots/repositories/{repository_name}"
+            }
+            Operation::DeploymentsList => "/deployments",
+            Operation::DeploymentGet => "/deployments/{deployment_id}",
+        }
+    }
+
     pub const ALL: [Operation; 9] = [
         Operation::KeystoreSet,
         Operation::KeystoreGet,
@@ -744,10 +765,10 @@ pub fn build_request(spec: &RequestSpec) -> Result<Request, RequestError> {
     // every combination), and its required headers are sent.
     let mut headers = Vec::new();
     let mut operation_id = None;
-    if let Some(path) = &api_path {
-        if let table::PathMatch::Found(found) = table::match_path(method, path) {
-            operation_id = Some(found.endpoint.operation_id.as_str());
-            for h in &found.endpoint.required_headers {
+    if api_path.is_some() {
+        if let Some(endpoint) = table::request_endpoint(method, op.api_template()) {
+            operation_id = Some(endpoint.operation_id.as_str());
+            for h in &endpoint.required_headers {
                 headers.push(Header {
                     name: h.clone(),
                     value: "true".to_string(),

@@ -117,47 +117,64 @@ fn parse_segments(path: &str) -> Vec<Segment> {
 /// Every endpoint of the table (ECE current, Elastic Cloud, ECE 2.13).
 pub fn endpoints() -> &'static [Endpoint] {
     static TABLE: OnceLock<Vec<Endpoint>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        // The file is committed and checked against the specs by tests/api_spec.rs.
-        let raw = data_file::parse(DATA, "data/api-paths.json");
-        data_file::array(&raw, "endpoints")
-            .iter()
-            .map(|e| {
-                let specs = data_file::strings(e, "specs");
-                let path = data_file::string(e, "path");
-                let enums = data_file::opt_object(e, "enums")
-                    .into_iter()
-                    .flatten()
-                    .map(|(name, values)| {
-                        let values = values
-                            .as_array()
-                            .map(|a| {
-                                a.iter()
-                                    .filter_map(|v| v.as_str().map(str::to_string))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        (name.clone(), values)
-                    })
-                    .collect();
-                Endpoint {
-                    availability: Availability {
-                        ece: specs.iter().any(|s| s == "ece"),
-                        ess: specs.iter().any(|s| s == "ess"),
-                        ece_2_13: specs.iter().any(|s| s == "ece-2.13"),
-                    },
-                    segments: parse_segments(&path),
-                    enums,
-                    method: data_file::string(e, "method"),
-                    path,
-                    operation_id: data_file::string(e, "operation_id"),
-                    required_headers: data_file::opt_strings(e, "headers").unwrap_or_default(),
-                    body: data_file::opt_string(e, "body"),
-                    body_required: data_file::flag(e, "body_required"),
-                }
-            })
-            .collect()
-    })
+    // The file is committed and checked against the specs by tests/api_spec.rs.
+    TABLE.get_or_init(|| parse_endpoints(DATA, "data/api-paths.json"))
+}
+
+/// The endpoints of the paths the request builder uses, from build.rs's
+/// trimmed copy of the table: building a request does not load (and the
+/// page's first load does not carry) the whole table.
+const REQUEST_DATA: &str = include_str!(concat!(env!("OUT_DIR"), "/request-endpoints.json"));
+
+/// The endpoint with exactly this method and path template, among the
+/// request builder's (`Operation::api_template`).
+pub fn request_endpoint(method: &str, template: &str) -> Option<&'static Endpoint> {
+    static TABLE: OnceLock<Vec<Endpoint>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| parse_endpoints(REQUEST_DATA, "request-endpoints.json"))
+        .iter()
+        .find(|e| e.method.eq_ignore_ascii_case(method) && e.path == template)
+}
+
+fn parse_endpoints(text: &str, name: &str) -> Vec<Endpoint> {
+    let raw = data_file::parse(text, name);
+    data_file::array(&raw, "endpoints")
+        .iter()
+        .map(|e| {
+            let specs = data_file::strings(e, "specs");
+            let path = data_file::string(e, "path");
+            let enums = data_file::opt_object(e, "enums")
+                .into_iter()
+                .flatten()
+                .map(|(name, values)| {
+                    let values = values
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (name.clone(), values)
+                })
+                .collect();
+            Endpoint {
+                availability: Availability {
+                    ece: specs.iter().any(|s| s == "ece"),
+                    ess: specs.iter().any(|s| s == "ess"),
+                    ece_2_13: specs.iter().any(|s| s == "ece-2.13"),
+                },
+                segments: parse_segments(&path),
+                enums,
+                method: data_file::string(e, "method"),
+                path,
+                operation_id: data_file::string(e, "operation_id"),
+                required_headers: data_file::opt_strings(e, "headers").unwrap_or_default(),
+                body: data_file::opt_string(e, "body"),
+                body_required: data_file::flag(e, "body_required"),
+            }
+        })
+        .collect()
 }
 
 /// The endpoint with exactly this method and path template.
