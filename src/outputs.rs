@@ -369,7 +369,7 @@ pub fn keystore_name_error(name: &str) -> Option<String> {
         return None;
     }
     let body = keystore::removal_body([name]);
-    let doc = json::parse(&body);
+    let doc = json::parse_generated(&body);
     let messages: Vec<String> = keystore::validate(&doc, &ValidateOptions::default())
         .into_iter()
         .filter(|f| f.severity == Severity::Error && NAME_CODES.contains(&f.code))
@@ -642,7 +642,7 @@ fn keystore_gap_text(gap: &KeystoreGap, area: KeystoreArea) -> String {
 }
 
 fn keystore_findings(body: &str) -> Vec<Finding> {
-    let doc = json::parse(body);
+    let doc = json::parse_generated(body);
     let mut findings = doc.findings.clone();
     findings.extend(keystore::validate(&doc, &ValidateOptions::default()));
     ecekit_core::finding::sort(&mut findings);
@@ -758,7 +758,7 @@ pub fn repository(draft: &Draft) -> Generated {
         repository_name: Some(spec.name.clone()),
         platform_repository: false,
     };
-    let doc = json::parse(&body);
+    let doc = json::parse_generated(&body);
     let mut findings = doc.findings.clone();
     findings.extend(repository::validate(&doc, &opts));
     let names: Vec<&str> = draft

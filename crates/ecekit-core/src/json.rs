@@ -198,12 +198,43 @@ pub fn parse(text: &str) -> JsonDoc<'_> {
         );
         doc.findings.push(f);
     }
+    add_duplicate_findings(&mut doc);
+    doc
+}
+
+/// [`parse`] for JSON that ecekit wrote itself (the bodies its builders and
+/// requests make): the fast strict parser only. jsonc-parser is there to
+/// explain broken JSON, which these never are, so the web page's first load
+/// does not carry its parser. A text the fast parser leaves gets one
+/// `JSON_SYNTAX` finding that says it is ecekit's fault.
+pub fn parse_generated(text: &str) -> JsonDoc<'_> {
+    let mut doc = JsonDoc {
+        text,
+        line_index: std::cell::RefCell::new(LineIndex::lazy()),
+        root: strict::parse(text),
+        findings: Vec::new(),
+    };
+    if doc.root.is_none() {
+        let f = doc.finding(
+            Severity::Error,
+            SYNTAX,
+            Range::new(0, 0),
+            "",
+            "ecekit could not read back JSON it wrote: this is a bug in ecekit.",
+            "Check the body with `ecekit validate`, and report the inputs that made it.",
+        );
+        doc.findings.push(f);
+    }
+    add_duplicate_findings(&mut doc);
+    doc
+}
+
+fn add_duplicate_findings(doc: &mut JsonDoc<'_>) {
     if let Some(root) = &doc.root {
         let mut dups = Vec::new();
-        collect_duplicates(&doc, root, &mut Vec::new(), &mut dups);
+        collect_duplicates(doc, root, &mut Vec::new(), &mut dups);
         doc.findings.extend(dups);
     }
-    doc
 }
 
 fn syntax_finding(doc: &JsonDoc<'_>, error: &jsonc_parser::errors::ParseError) -> Finding {
@@ -477,6 +508,25 @@ pub fn to_value(value: &ast::Value<'_>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_json_reads_as_parse_reads_it() {
+        for text in [
+            r#"{"secrets": {"s3.client.default.access_key": {"value": "a\"b", "as_file": false}}}"#,
+            r#"{"type": "s3", "settings": {"bucket": "b", "bucket": "c"}}"#,
+            "[1, 2.5e3, null, true, \"é\"]",
+        ] {
+            let (full, generated) = (parse(text), parse_generated(text));
+            assert!(generated.root.is_some(), "{text}");
+            assert_eq!(generated.root, full.root, "{text}");
+            assert_eq!(generated.findings, full.findings, "{text}");
+        }
+        let broken = parse_generated("{\"a\": 1,}");
+        assert!(broken.root.is_none());
+        assert_eq!(broken.findings.len(), 1);
+        assert_eq!(broken.findings[0].code, SYNTAX);
+        assert!(!broken.is_strictly_valid());
+    }
 
     #[test]
     fn valid_json_has_no_findings() {

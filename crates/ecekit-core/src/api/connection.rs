@@ -419,13 +419,14 @@ pub fn shown_request(request: &Request, credential: Option<&Credential>) -> Show
 /// A body with its secrets replaced: keystore `value`s, the login
 /// `password` and a platform repository's credentials become
 /// `"‹N characters, not shown›"`. Everything else keeps its exact bytes, so
-/// the request shown is the one sent, but for the hidden values.
+/// the request shown is the one sent, but for the hidden values. The bodies
+/// are ecekit's own; one it cannot read is not shown when it may hold a secret.
 pub fn redact_body(operation: Operation, body: &str) -> String {
     use crate::json::ast;
     use jsonc_parser::common::Ranged;
     use std::fmt::Write as _;
 
-    let doc = crate::json::parse(body);
+    let doc = crate::json::parse_generated(body);
     let root = match doc.root.as_ref().and_then(ast::Value::as_object) {
         Some(root) if doc.is_strictly_valid() => root,
         _ => {
@@ -534,7 +535,7 @@ pub fn platform_repository_body(p: &PlatformRepository<'_>) -> Result<String, St
         repository_name: Some(p.name.trim().to_string()),
         platform_repository: true,
     };
-    let doc = crate::json::parse(&body);
+    let doc = crate::json::parse_generated(&body);
     let errors: Vec<String> = crate::repository::validate(&doc, &opts)
         .into_iter()
         .filter(|f| f.severity == crate::finding::Severity::Error)
