@@ -227,6 +227,8 @@ test('guided: the client settings rows follow the client name as it is typed, wi
   await page.fill('#field-client', '');
   await page.type('#field-client', 'backup');
   await page.goto(server.url + '#/keystore');
+  // A hash change: the Keystore area renders after the navigation returns.
+  await page.waitForSelector('input[id^="ks-name-"]');
   const names = await page.$$eval('input[id^="ks-name-"]', (inputs) => inputs.map((i) => i.value));
   assert.deepEqual(names, ['s3.client.backup.access_key', 's3.client.backup.secret_key'],
     'one row per setting, renamed as the client was typed (not one per keystroke)');
