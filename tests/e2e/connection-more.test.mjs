@@ -59,6 +59,26 @@ async function queueFault(fault) {
 const sha256 = (s) => crypto.createHash('sha256').update(s).digest('hex');
 const patches = () => simLog.filter((l) => /PATCH \/api\/v1\/deployments\/[0-9a-f]+\/elasticsearch\/main-elasticsearch\/keystore 200/.test(l)).length;
 
+/** The PATCH count once the simulator's log has caught up (at least
+ * `atLeast`, then unchanged for 300 ms): its lines come through a pipe, and
+ * can arrive after the page has read the responses. */
+async function settledPatches(atLeast = 0) {
+  let count = patches();
+  let since = Date.now();
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = patches();
+    if (now !== count) {
+      count = now;
+      since = Date.now();
+    } else if (count >= atLeast && Date.now() - since >= 300) {
+      break;
+    }
+  }
+  return count;
+}
+
 before(async () => {
   ({ sim, base } = await startSimulator(
     ['--api-key', API_KEY, '--password', PASSWORD, '--token-ttl', String(TOKEN_TTL)],
@@ -164,14 +184,14 @@ test('resync: remove, then re-add, with its progress; the read-back lists the ke
     };
     new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
-  const patchesBefore = patches();
+  const patchesBefore = await settledPatches();
   const done = await run('confirm', 'Resync');
   const progress = await page.evaluate(() => window.__progress);
   assert.ok(progress.includes('Step 1 of 2: removing the keys…'), JSON.stringify(progress));
   assert.ok(progress.includes('Step 2 of 2: adding them back…'), JSON.stringify(progress));
   assert.ok(progress.indexOf('Step 1 of 2: removing the keys…') < progress.indexOf('Step 2 of 2: adding them back…'));
   assert.ok(progress.includes('Reading the keystore back…'), JSON.stringify(progress));
-  assert.equal(patches() - patchesBefore, 2, 'two PATCHes: remove, then re-add');
+  assert.equal(await settledPatches(patchesBefore + 2) - patchesBefore, 2, 'two PATCHes: remove, then re-add');
   assert.match(done, /Done: 2 replaced/);
   assert.match(done, /now holds 2 keys: s3\.client\.default\.access_key, s3\.client\.default\.secret_key/);
   const stored = await simulatorKeystore(deployment);
