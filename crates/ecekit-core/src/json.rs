@@ -40,6 +40,15 @@ pub struct JsonDoc<'a> {
 }
 
 impl<'a> JsonDoc<'a> {
+    fn new(text: &'a str, root: Option<ast::Value<'a>>) -> Self {
+        JsonDoc {
+            text,
+            line_index: std::cell::RefCell::new(LineIndex::lazy()),
+            root,
+            findings: Vec::new(),
+        }
+    }
+
     /// 1-based (line, column) of byte offset `offset`.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let mut index = self.line_index.borrow_mut();
@@ -146,12 +155,7 @@ fn lenient_options() -> ParseOptions {
 }
 
 pub fn parse(text: &str) -> JsonDoc<'_> {
-    let mut doc = JsonDoc {
-        text,
-        line_index: std::cell::RefCell::new(LineIndex::lazy()),
-        root: None,
-        findings: Vec::new(),
-    };
+    let mut doc = JsonDoc::new(text, None);
     let no_collect = CollectOptions {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
@@ -208,12 +212,7 @@ pub fn parse(text: &str) -> JsonDoc<'_> {
 /// does not carry its parser. A text the fast parser leaves gets one
 /// `JSON_SYNTAX` finding that says it is ecekit's fault.
 pub fn parse_generated(text: &str) -> JsonDoc<'_> {
-    let mut doc = JsonDoc {
-        text,
-        line_index: std::cell::RefCell::new(LineIndex::lazy()),
-        root: strict::parse(text),
-        findings: Vec::new(),
-    };
+    let mut doc = JsonDoc::new(text, strict::parse(text));
     if doc.root.is_none() {
         let f = doc.finding(
             Severity::Error,

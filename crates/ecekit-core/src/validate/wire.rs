@@ -55,12 +55,9 @@ fn usize_at(value: &Value, key: &str) -> Result<usize, String> {
 }
 
 fn finding(value: &Value) -> Result<Finding, String> {
-    let severity = match str_at(value, "severity")? {
-        "error" => Severity::Error,
-        "warning" => Severity::Warning,
-        "suggestion" => Severity::Suggestion,
-        other => return Err(format!("unknown severity `{other}`")),
-    };
+    let severity = str_at(value, "severity")?;
+    let severity =
+        Severity::parse(severity).ok_or_else(|| format!("unknown severity `{severity}`"))?;
     let location = value.get("location").ok_or("a finding has no location")?;
     let fix = match value.get("fix") {
         None | Some(Value::Null) => None,
