@@ -33,7 +33,9 @@ const PLATFORMS: [(Option<Platform>, &str); 4] = [
 #[derive(Clone, PartialEq)]
 struct Analysis {
     text: Rc<str>,
-    report: Rc<Report>,
+    /// The kind the text was checked as, and whether it was detected.
+    kind: DocumentKind,
+    detected: bool,
     findings: Rc<Vec<Finding>>,
     millis: f64,
     generation: u32,
@@ -100,13 +102,18 @@ pub fn validate_page() -> Html {
             };
             let (analysis, failure, sent) = (analysis.clone(), failure.clone(), current.clone());
             let on_answer = Callback::from(move |answer: Answer| match answer.outcome {
-                Ok(mut checked) => {
+                Ok(checked) => {
                     failure.set(None);
-                    let findings = std::mem::take(&mut checked.report.findings);
+                    let Report {
+                        kind,
+                        detected,
+                        findings,
+                    } = checked.report;
                     analysis.set(Some(Analysis {
                         text: sent.clone(),
+                        kind,
+                        detected,
                         findings: Rc::new(findings),
-                        report: Rc::new(checked.report),
                         millis: checked.millis,
                         generation: answer.id,
                     }));
@@ -195,17 +202,13 @@ pub fn validate_page() -> Html {
     let empty: Rc<Vec<Finding>> = use_memo((), |_| Vec::new());
     let (findings, analysed, status) = match &*analysis {
         Some(a) => {
-            let detected = if a.report.detected {
-                "Detected"
-            } else {
-                "Checked as"
-            };
+            let detected = if a.detected { "Detected" } else { "Checked as" };
             (
                 a.findings.clone(),
                 Some(a.text.clone()),
                 format!(
                     "{detected}: {}. {}",
-                    kind_name(a.report.kind),
+                    kind_name(a.kind),
                     summary(&a.findings)
                 ),
             )
@@ -228,10 +231,11 @@ pub fn validate_page() -> Html {
     // The editor marks the listed findings only: the same cost cap.
     let generation_now = analysis.as_ref().map_or(0, |a| a.generation);
     let marked = {
-        let findings = findings.clone();
-        use_memo((generation_now, limit), move |(_, limit)| {
-            findings[..findings.len().min(*limit)].to_vec()
-        })
+        let all = findings.clone();
+        let cut = use_memo((generation_now, limit), move |(_, limit)| {
+            (all.len() > *limit).then(|| Rc::new(all[..*limit].to_vec()))
+        });
+        (*cut).clone().unwrap_or_else(|| findings.clone())
     };
     let on_show_all = {
         let show_all = show_all.clone();
