@@ -144,6 +144,14 @@ def firefox_manifest(chrome: dict) -> dict:
 
 def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict) -> None:
     chrome = json.loads((ROOT / "manifest.json").read_text())
+    marker = "// ecekit:validator-starter\n"
+    boot = (WWW / "boot.js").read_text()
+    if marker not in boot:
+        sys.exit(f"assemble: www/boot.js lacks the marker {marker.strip()}")
+    boot = boot.replace(marker, validator_starter(
+        "new URL('validator.js', import.meta.url)",
+        "new URL('validator_bg.wasm', import.meta.url).href",
+    ))
     for name, manifest in (("extension", chrome), ("extension-firefox", firefox_manifest(chrome))):
         ext = DIST / name
         write(ext / "manifest.json", json.dumps(manifest, indent=2) + "\n")
@@ -152,7 +160,8 @@ def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict) -> None
         write(ext / "style.css", css)
         write(ext / "validator.js", validator["js"])
         write(ext / "validator_bg.wasm", validator["wasm"])
-        for f in ("sidepanel.html", "boot.js", "background.js"):
+        write(ext / "boot.js", boot)
+        for f in ("sidepanel.html", "background.js"):
             shutil.copy(WWW / f, ext / f)
         shutil.copytree(WWW / "icons", ext / "icons")
         with zipfile.ZipFile(DIST / f"ecekit-{name}.zip", "w", zipfile.ZIP_DEFLATED) as z:

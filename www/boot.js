@@ -2,11 +2,8 @@
 // An external module script, because an MV3 extension page may run no inline script.
 import init from './ecekit.js';
 
-// The Validate area's worker (src/validator.rs starts it when Validate opens).
-globalThis.ecekitStartValidator = () => {
-  const worker = new Worker(new URL('validator.js', import.meta.url));
-  worker.postMessage({ init: new URL('validator_bg.wasm', import.meta.url).href });
-  return worker;
-};
+// The Validate area's worker (src/validator.rs starts it when Validate opens):
+// assemble.py puts the same starter here as in the other two pages.
+// ecekit:validator-starter
 
 init({ module_or_path: new URL('ecekit_bg.wasm', import.meta.url) });
