@@ -4,11 +4,13 @@ prints the size report.
 
     python3 scripts/assemble.py target/web-bindgen
 
-dist/web/          index.html + content-hashed JS, wasm and CSS, and the
-                   validator worker's script and wasm (fetched when Validate opens)
+dist/web/          index.html + content-hashed JS, wasm and CSS, the
+                   validator worker's script and wasm (fetched when Validate
+                   opens) and the Connection module's (fetched when Connection opens)
 dist/ecekit.html   one self-contained file: inline CSS, inline module script,
                    the wasm as base64, initSync (works from file://); the
-                   validator worker from a blob: URL, its wasm as base64
+                   validator worker from a blob: URL, its wasm as base64; the
+                   Connection module's script inline, its wasm as base64
 dist/extension/    Chromium MV3 extension (external boot.js: MV3 forbids inline scripts)
 dist/extension-firefox/  the same with Firefox's manifest differences
 dist/*.zip         one zip per extension
@@ -61,7 +63,26 @@ def validator_starter(worker: str, wasm: str) -> str:
     )
 
 
-def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str) -> dict:
+def script_connection_loader(script: str, wasm: str) -> str:
+    """The JS that defines `ecekitLoadConnection` (src/connection/host.rs
+    calls it) where the Connection module is a file: adds its classic script
+    (`script`, a JS expression for its URL), which defines `ecekitConnection`,
+    then starts it with its wasm (`wasm`, a URL expression)."""
+    return (
+        "globalThis.ecekitLoadConnection = () =>\n"
+        "  new Promise((resolve, reject) => {\n"
+        '    const script = document.createElement("script");\n'
+        f"    script.src = {script};\n"
+        "    script.onload = resolve;\n"
+        '    script.onerror = () => reject(new Error("its script did not load"));\n'
+        "    document.head.append(script);\n"
+        "  })\n"
+        f"    .then(() => ecekitConnection({{ module_or_path: {wasm} }}))\n"
+        "    .then(() => ecekitConnection);\n"
+    )
+
+
+def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, connection: dict, template: str) -> dict:
     web = DIST / "web"
     names = {
         "js": f"ecekit-{short_hash(js)}.js",
@@ -69,12 +90,16 @@ def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str
         "css": f"style-{short_hash(css)}.css",
         "validator_js": f"validator-{short_hash(validator['js'])}.js",
         "validator_wasm": f"validator_bg-{short_hash(validator['wasm'])}.wasm",
+        "connection_js": f"connection-{short_hash(connection['js'])}.js",
+        "connection_wasm": f"connection_bg-{short_hash(connection['wasm'])}.wasm",
     }
     write(web / names["js"], js)
     write(web / names["wasm"], wasm)
     write(web / names["css"], css)
     write(web / names["validator_js"], validator["js"])
     write(web / names["validator_wasm"], validator["wasm"])
+    write(web / names["connection_js"], connection["js"])
+    write(web / names["connection_wasm"], connection["wasm"])
     shutil.copytree(WWW / "icons", web / "icons")
     head = (
         f'<link rel="stylesheet" href="{names["css"]}">\n'
@@ -85,6 +110,9 @@ def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str
     starter = validator_starter(
         f'"./{names["validator_js"]}"',
         f'new URL("./{names["validator_wasm"]}", document.baseURI).href',
+    ) + script_connection_loader(
+        f'"./{names["connection_js"]}"',
+        f'new URL("./{names["connection_wasm"]}", document.baseURI).href',
     )
     boot = (
         '<script type="module">\n'
@@ -98,13 +126,20 @@ def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str
     return {"html": html.encode(), **names}
 
 
-def build_single_file(js: bytes, wasm: bytes, css: bytes, validator: dict, template: str) -> None:
+def inline_script(data: bytes) -> str:
+    script = data.decode()
+    if "</script" in script.lower():
+        sys.exit("assemble: the generated JS contains </script and cannot be inlined")
+    return script
+
+
+def build_single_file(js: bytes, wasm: bytes, css: bytes, validator: dict, connection: dict, template: str) -> None:
     # The wasm-bindgen module's exports stay in the inline module; initSync
     # compiles the embedded bytes with no fetch, so file:// works. The
     # validator worker starts from a blob: URL and gets its wasm as bytes.
-    script = js.decode()
-    if "</script" in script.lower():
-        sys.exit("assemble: the generated JS contains </script and cannot be inlined")
+    # The Connection module's classic script is inline too (it only defines
+    # `ecekitConnection`); its wasm is compiled when the area first opens.
+    script = inline_script(js)
     # A JS string literal that cannot end the inline script.
     worker_source = json.dumps(validator["js"].decode()).replace("<", "\\u003c")
     starter = validator_starter(
@@ -113,12 +148,18 @@ def build_single_file(js: bytes, wasm: bytes, css: bytes, validator: dict, templ
     )
     head = f"<style>\n{css.decode()}\n</style>"
     boot = (
+        f"<script>\n{inline_script(connection['js'])}\n</script>\n"
         '<script type="module">\n'
         f"{script}\n"
         "const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n"
         f"const validatorSource = {worker_source};\n"
         f'const validatorWasmBase64 = "{base64.b64encode(validator["wasm"]).decode()}";\n'
         f"{starter}"
+        f'const connectionWasmBase64 = "{base64.b64encode(connection["wasm"]).decode()}";\n'
+        "globalThis.ecekitLoadConnection = async () => {\n"
+        "  ecekitConnection.initSync({ module: fromBase64(connectionWasmBase64) });\n"
+        "  return ecekitConnection;\n"
+        "};\n"
         f'initSync({{ module: fromBase64("{base64.b64encode(wasm).decode()}") }});\n'
         "</script>"
     )
@@ -142,7 +183,7 @@ def firefox_manifest(chrome: dict) -> dict:
     return ff
 
 
-def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict) -> None:
+def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict, connection: dict) -> None:
     chrome = json.loads((ROOT / "manifest.json").read_text())
     marker = "// ecekit:validator-starter\n"
     boot = (WWW / "boot.js").read_text()
@@ -151,6 +192,9 @@ def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict) -> None
     boot = boot.replace(marker, validator_starter(
         "new URL('validator.js', import.meta.url)",
         "new URL('validator_bg.wasm', import.meta.url).href",
+    ) + script_connection_loader(
+        "new URL('connection.js', import.meta.url).href",
+        "new URL('connection_bg.wasm', import.meta.url).href",
     ))
     for name, manifest in (("extension", chrome), ("extension-firefox", firefox_manifest(chrome))):
         ext = DIST / name
@@ -160,6 +204,8 @@ def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict) -> None
         write(ext / "style.css", css)
         write(ext / "validator.js", validator["js"])
         write(ext / "validator_bg.wasm", validator["wasm"])
+        write(ext / "connection.js", connection["js"])
+        write(ext / "connection_bg.wasm", connection["wasm"])
         write(ext / "boot.js", boot)
         for f in ("sidepanel.html", "background.js"):
             shutil.copy(WWW / f, ext / f)
@@ -170,9 +216,10 @@ def build_extension(js: bytes, wasm: bytes, css: bytes, validator: dict) -> None
                     z.write(path, path.relative_to(ext).as_posix())
 
 
-def size_report(web: dict, js: bytes, wasm: bytes, css: bytes, validator: dict) -> None:
+def size_report(web: dict, js: bytes, wasm: bytes, css: bytes, validator: dict, connection: dict) -> None:
     rows = [("index.html", web["html"]), ("JS", js), ("wasm", wasm), ("CSS", css)]
     later = [("validator JS", validator["js"]), ("validator wasm", validator["wasm"])]
+    connection_rows = [("connection JS", connection["js"]), ("connection wasm", connection["wasm"])]
     report = {}
     print("\nSize report (dist/web, what the page transfers):")
     print(f"  {'file':<16}{'raw bytes':>12}{'gzip bytes':>12}")
@@ -191,8 +238,11 @@ def size_report(web: dict, js: bytes, wasm: bytes, css: bytes, validator: dict) 
     print(f"  {'first load':<16}{total_raw:>12,}{total_gz:>12,}")
     print("  when Validate first opens (its worker):")
     later_raw, later_gz = table(later)
-    print(f"  {'all areas':<16}{total_raw + later_raw:>12,}{total_gz + later_gz:>12,}")
-    report["all_areas"] = {"raw": total_raw + later_raw, "gzip": total_gz + later_gz}
+    print("  when Connection first opens (its module):")
+    connection_raw, connection_gz = table(connection_rows)
+    all_raw, all_gz = total_raw + later_raw + connection_raw, total_gz + later_gz + connection_gz
+    print(f"  {'all areas':<16}{all_raw:>12,}{all_gz:>12,}")
+    report["all_areas"] = {"raw": all_raw, "gzip": all_gz}
     single = (DIST / "ecekit.html").stat().st_size
     print(f"  dist/ecekit.html (single file): {single:,} bytes raw, "
           f"{len(gzip.compress((DIST / 'ecekit.html').read_bytes(), 9)):,} gzip")
@@ -222,13 +272,17 @@ def main() -> None:
         "js": (bindgen / "validator.js").read_bytes() + b"\n" + (WWW / "validator-worker.js").read_bytes(),
         "wasm": (bindgen / "validator_bg.wasm").read_bytes(),
     }
+    connection = {
+        "js": (bindgen / "connection.js").read_bytes(),
+        "wasm": (bindgen / "connection_bg.wasm").read_bytes(),
+    }
     template = (ROOT / "index.html").read_text()
     if DIST.exists():
         shutil.rmtree(DIST)
-    web = build_web(js, wasm, css, validator, template)
-    build_single_file(js, wasm, css, validator, template)
-    build_extension(js, wasm, css, validator)
-    size_report(web, js, wasm, css, validator)
+    web = build_web(js, wasm, css, validator, connection, template)
+    build_single_file(js, wasm, css, validator, connection, template)
+    build_extension(js, wasm, css, validator, connection)
+    size_report(web, js, wasm, css, validator, connection)
 
 
 if __name__ == "__main__":

@@ -27,30 +27,45 @@ wasm_build() {
     CARGO_TARGET_DIR="$WASM_TARGET_DIR" "$WASM_CARGO" "$@"
   fi
 }
+# The app and the validator, then the crate again as the Connection area's
+# module (a feature of the same crate: a separate cargo run, so the feature
+# does not reach the app). Each cdylib is copied out before the next build.
+built=target/web-wasm
+rm -rf "$built" && mkdir -p "$built"
 if [ "${PAGE_BUILD_STD:-}" = 1 ]; then
   # See scripts/setup.sh: std with the release profile, no panic locations,
   # and panics that trap at once: no panic message formatting in the page
   # (the page installs no panic hook, so a panic never printed one).
   page_target=target/wasm-page
-  PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$page_target" \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort" \
-    /usr/bin/cargo build --release --quiet --target wasm32-unknown-unknown -p ecekit-web -p ecekit-validator --lib \
-    -Zbuild-std=std,panic_abort
+  page_build() {
+    PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$page_target" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort" \
+      /usr/bin/cargo build --release --quiet --target wasm32-unknown-unknown --lib \
+      -Zbuild-std=std,panic_abort "$@"
+  }
   wasm_dir="$page_target/wasm32-unknown-unknown/release"
 else
-  wasm_build build --release --quiet --target wasm32-unknown-unknown -p ecekit-web -p ecekit-validator --lib
+  page_build() { wasm_build build --release --quiet --target wasm32-unknown-unknown --lib "$@"; }
   wasm_dir="$WASM_TARGET_DIR/wasm32-unknown-unknown/release"
 fi
+page_build -p ecekit-web -p ecekit-validator
+cp "$wasm_dir/ecekit_web.wasm" "$wasm_dir/ecekit_validator.wasm" "$built/"
+page_build -p ecekit-web --features connection-module
+cp "$wasm_dir/ecekit_web.wasm" "$built/ecekit_connection.wasm"
 
 out=target/web-bindgen
 rm -rf "$out" && mkdir -p "$out"
 # The app is an ES module; the validator runs in a classic worker script,
-# so its glue is the no-modules kind (it defines `wasm_bindgen`).
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ecekit "$wasm_dir/ecekit_web.wasm"
-wasm-bindgen --target no-modules --no-typescript --out-dir "$out" --out-name validator "$wasm_dir/ecekit_validator.wasm"
+# so its glue is the no-modules kind (it defines `wasm_bindgen`). The
+# Connection module's glue is a classic script too, which the page adds when
+# the area opens (or inlines, in the single file): it defines `ecekitConnection`.
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ecekit "$built/ecekit_web.wasm"
+wasm-bindgen --target no-modules --no-typescript --out-dir "$out" --out-name validator "$built/ecekit_validator.wasm"
+wasm-bindgen --target no-modules --no-modules-global ecekitConnection --no-typescript --out-dir "$out" \
+  --out-name connection "$built/ecekit_connection.wasm"
 
 log "wasm-opt -Oz"
-for name in ecekit validator; do
+for name in ecekit validator connection; do
   # The features rustc enables for wasm32 by default; wasm-opt must accept them.
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \

@@ -16,6 +16,8 @@ log() { printf '\n\033[1mtest:\033[0m %s\n' "$*"; }
 log "1/4 native: rustfmt, clippy, cargo test"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The Connection module's entry points (src/connection/module.rs) exist only with its feature.
+cargo clippy -p ecekit-web --features connection-module --all-targets --quiet -- -D warnings
 cargo test --workspace --quiet
 
 log "2/4 wasm: components in headless Chromium"

@@ -3,26 +3,89 @@
 
 use crate::browser;
 use crate::components::nav::Nav;
-use crate::connection::session::{Session, SessionAction};
+use crate::connection::host::ConnectionHost;
 use crate::pages;
 use crate::route::Area;
 use crate::state::{Action, Draft, Secrets, STORAGE_KEY};
 use gloo::events::EventListener;
+use std::ops::Deref;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What every page reads and changes: the non-secret draft and, apart from
 /// it, the secret values that only ever live in memory.
 #[derive(Clone, PartialEq)]
 pub struct AppContext {
-    pub draft: UseReducerHandle<Draft>,
-    pub secrets: UseStateHandle<Secrets>,
-    /// The connection session (credential, deployments, results): memory only.
-    pub session: UseReducerHandle<Session>,
+    pub draft: DraftHandle,
+    pub secrets: SecretsHandle,
 }
 
 impl AppContext {
     pub fn dispatch(&self, action: Action) {
         self.draft.dispatch(action);
+    }
+}
+
+/// The draft as a page sees it: its value, and where its actions go (the
+/// app's reducer, or from the Connection module, across to it).
+#[derive(Clone)]
+pub struct DraftHandle {
+    value: Rc<Draft>,
+    dispatch: Callback<Action>,
+}
+
+impl DraftHandle {
+    pub fn new(value: Rc<Draft>, dispatch: Callback<Action>) -> Self {
+        DraftHandle { value, dispatch }
+    }
+
+    pub fn dispatch(&self, action: Action) {
+        self.dispatch.emit(action);
+    }
+}
+
+impl Deref for DraftHandle {
+    type Target = Draft;
+    fn deref(&self) -> &Draft {
+        &self.value
+    }
+}
+
+/// Every handle of one app sends to the same reducer: equal values are equal handles.
+impl PartialEq for DraftHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+/// The in-memory secrets as a page sees them: their value, and where a new
+/// value goes.
+#[derive(Clone)]
+pub struct SecretsHandle {
+    value: Rc<Secrets>,
+    set: Callback<Secrets>,
+}
+
+impl SecretsHandle {
+    pub fn new(value: Rc<Secrets>, set: Callback<Secrets>) -> Self {
+        SecretsHandle { value, set }
+    }
+
+    pub fn set(&self, secrets: Secrets) {
+        self.set.emit(secrets);
+    }
+}
+
+impl Deref for SecretsHandle {
+    type Target = Secrets;
+    fn deref(&self) -> &Secrets {
+        &self.value
+    }
+}
+
+impl PartialEq for SecretsHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
     }
 }
 
@@ -54,7 +117,8 @@ pub fn app() -> Html {
     let area = use_state(current_area);
     let draft = use_reducer(initial_draft);
     let secrets = use_state(Secrets::default);
-    let session = use_reducer(Session::default);
+    // Counts the resets, for the Connection module to lock its session.
+    let resets = use_state(|| 0u32);
     let share_status = use_state(String::new);
     {
         let (area, draft) = (area.clone(), draft.clone());
@@ -79,10 +143,10 @@ pub fn app() -> Html {
     // What Reset cleared, in memory only, until Undo or the next edit.
     let undo = use_state(|| None::<(Draft, Secrets)>);
     let on_reset = {
-        let (draft, secrets, session, undo, status) = (
+        let (draft, secrets, resets, undo, status) = (
             draft.clone(),
             secrets.clone(),
-            session.clone(),
+            resets.clone(),
             undo.clone(),
             share_status.clone(),
         );
@@ -90,7 +154,7 @@ pub fn app() -> Html {
             undo.set(Some(((*draft).clone(), (*secrets).clone())));
             draft.dispatch(Action::Reset);
             secrets.set(Secrets::default());
-            session.dispatch(SessionAction::Lock);
+            resets.set(*resets + 1);
             browser::storage::remove(STORAGE_KEY);
             status.set("The draft and every secret were cleared.".into());
         })
@@ -135,9 +199,14 @@ pub fn app() -> Html {
     };
 
     let context = AppContext {
-        draft,
-        secrets,
-        session,
+        draft: DraftHandle::new(Rc::new((*draft).clone()), {
+            let draft = draft.clone();
+            Callback::from(move |action| draft.dispatch(action))
+        }),
+        secrets: SecretsHandle::new(Rc::new((*secrets).clone()), {
+            let secrets = secrets.clone();
+            Callback::from(move |value| secrets.set(value))
+        }),
     };
     let page = match *area {
         Area::Guided => html! { <pages::guided::GuidedPage /> },
@@ -145,7 +214,8 @@ pub fn app() -> Html {
         Area::Policy => html! { <pages::policy::PolicyPage /> },
         Area::Repository => html! { <pages::repository::RepositoryPage /> },
         Area::Validate => html! { <pages::validate::ValidatePage /> },
-        Area::Connection => html! { <pages::connection::ConnectionPage /> },
+        // Its own module: ConnectionHost below shows it.
+        Area::Connection => html! {},
     };
     html! {
         <ContextProvider<AppContext> {context}>
@@ -177,6 +247,9 @@ pub fn app() -> Html {
                         }
                     </div>
                     { page }
+                    // Kept once loaded, hidden in the other areas: the
+                    // session it holds lasts as long as the page.
+                    <ConnectionHost visible={*area == Area::Connection} resets={*resets} />
                 </main>
             </div>
         </ContextProvider<AppContext>>

@@ -14,10 +14,13 @@ pub mod text;
 pub mod validator;
 pub mod vault;
 
+#[cfg(not(feature = "connection-module"))]
 use wasm_bindgen::prelude::*;
 
 /// Entry point, run when the wasm module is initialised: renders the app into
-/// `#app` when the page has one (test pages do not).
+/// `#app` when the page has one (test pages do not). The Connection module
+/// has none: the app mounts it (`connection::module`).
+#[cfg(not(feature = "connection-module"))]
 #[wasm_bindgen(start)]
 pub fn start() {
     let root = web_sys::window()

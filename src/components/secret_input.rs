@@ -2,7 +2,7 @@
 //! line or a file (pasted, picked or dropped). The value goes to the
 //! in-memory `Secrets` only, never to the draft.
 
-use crate::app::AppContext;
+use crate::app::{AppContext, SecretsHandle};
 use crate::state::Secrets;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -20,13 +20,13 @@ pub struct SecretInputProps {
     pub help: AttrValue,
 }
 
-fn set_secret(secrets: &UseStateHandle<Secrets>, id: u32, value: String) {
+fn set_secret(secrets: &SecretsHandle, id: u32, value: String) {
     let mut next: Secrets = (**secrets).clone();
     next.0.insert(id, Rc::from(value));
     secrets.set(next);
 }
 
-fn read_file_into(secrets: UseStateHandle<Secrets>, id: u32, file: web_sys::File) {
+fn read_file_into(secrets: SecretsHandle, id: u32, file: web_sys::File) {
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(text) = gloo::file::futures::read_as_text(&gloo::file::File::from(file)).await {
             set_secret(&secrets, id, text);

@@ -5,6 +5,7 @@
 use super::ext;
 use super::http::{send, Env, Response};
 use super::session::{Op, OpStatus, Pending, Session, SessionAction};
+use crate::app::DraftHandle;
 use crate::state::{Action, Draft, Field, KeystoreRow, Secrets, Storage};
 use crate::vault::{passphrase_problem, SealedKey};
 use ecekit_core::api::connection::{
@@ -586,7 +587,7 @@ pub async fn remember(
 /// the passphrase is wrong or the record unreadable (said in the status).
 pub async fn unlock(
     h: UseReducerHandle<Session>,
-    draft: UseReducerHandle<Draft>,
+    draft: DraftHandle,
     record: SealedKey,
     passphrase: String,
 ) -> bool {

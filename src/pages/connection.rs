@@ -125,8 +125,9 @@ pub fn diff_view(p: &Pending) -> Html {
 #[function_component(ConnectionPage)]
 pub fn page() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
+    let session_handle = use_context::<UseReducerHandle<Session>>().expect("the session");
     let draft = (*ctx.draft).clone();
-    let session: Rc<Session> = Rc::new((*ctx.session).clone());
+    let session: Rc<Session> = Rc::new((*session_handle).clone());
     let api_key = use_state(String::new);
     let password = use_state(String::new);
     let passphrase = use_state(String::new);
@@ -149,7 +150,7 @@ pub fn page() -> Html {
     }
     // Whether the extension may reach the coordinator (checked on change).
     {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         let pattern = coordinator.as_ref().ok().map(|c| c.permission_pattern());
         use_effect_with(pattern, move |pattern| {
             if let (true, Some(p)) = (in_extension, pattern.clone()) {
@@ -180,7 +181,7 @@ pub fn page() -> Html {
         Callback::from(move |e: InputEvent| d.dispatch(Action::Set(field, input_value(&e))))
     };
     let launch = |op: Op, make: ops::MakeOp| {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         Callback::from(move |_: MouseEvent| {
             if h.busy.is_some() {
                 return;
@@ -203,7 +204,7 @@ pub fn page() -> Html {
         })
     };
     let on_auth = {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         Callback::from(move |e: Event| {
             h.dispatch(SessionAction::SetAuth(if select_value(&e) == "login" {
                 AuthMethod::Login
@@ -221,11 +222,11 @@ pub fn page() -> Html {
         Callback::from(move |e: InputEvent| k.set(input_value(&e)))
     };
     let on_username = {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         Callback::from(move |e: InputEvent| h.dispatch(SessionAction::SetUsername(input_value(&e))))
     };
     let on_timeout = {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         Callback::from(move |e: InputEvent| {
             if let Ok(n) = input_value(&e).trim().parse::<u32>() {
                 h.dispatch(SessionAction::SetTimeout(n));
@@ -237,7 +238,7 @@ pub fn page() -> Html {
             draft.clone(),
             api_key.clone(),
             password.clone(),
-            ctx.session.clone(),
+            session_handle.clone(),
         );
         launch(
             Op::Connect,
@@ -252,11 +253,11 @@ pub fn page() -> Html {
         )
     };
     let on_lock = {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         Callback::from(move |_: MouseEvent| ops::lock(&h))
     };
     let on_grant = {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         let pattern = coordinator
             .as_ref()
             .ok()
@@ -280,7 +281,7 @@ pub fn page() -> Html {
     };
     let on_remember = {
         let (h, p, saved, c) = (
-            ctx.session.clone(),
+            session_handle.clone(),
             passphrase.clone(),
             saved.clone(),
             coordinator.clone(),
@@ -298,7 +299,7 @@ pub fn page() -> Html {
     };
     let on_unlock = {
         let (h, p, saved, d) = (
-            ctx.session.clone(),
+            session_handle.clone(),
             passphrase.clone(),
             saved.clone(),
             ctx.draft.clone(),
@@ -316,7 +317,7 @@ pub fn page() -> Html {
         })
     };
     let on_forget = {
-        let (h, saved) = (ctx.session.clone(), saved.clone());
+        let (h, saved) = (session_handle.clone(), saved.clone());
         Callback::from(move |_: MouseEvent| {
             let (h, saved) = (h.clone(), saved.clone());
             spawn_local(async move {
@@ -337,14 +338,14 @@ pub fn page() -> Html {
         })
     };
     let on_list_deployments = {
-        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let (draft, h) = (draft.clone(), session_handle.clone());
         launch(
             Op::Connect,
             Rc::new(move || Box::pin(ops::list_deployments(h.clone(), draft.clone()))),
         )
     };
     let on_tab = {
-        let (h, d) = (ctx.session.clone(), ctx.draft.clone());
+        let (h, d) = (session_handle.clone(), ctx.draft.clone());
         Callback::from(move |_: MouseEvent| {
             let (h, d) = (h.clone(), d.clone());
             spawn_local(async move {
@@ -374,7 +375,7 @@ pub fn page() -> Html {
     let changes = ops::keystore_changes(&draft, &ctx.secrets);
     let patch: Result<String, String> = changes.map(|c| keystore::patch_body(&c));
     let on_apply = {
-        let (draft, h, patch) = (draft.clone(), ctx.session.clone(), patch.clone());
+        let (draft, h, patch) = (draft.clone(), session_handle.clone(), patch.clone());
         let h2 = h.clone();
         match patch.clone() {
             Ok(body) => launch(
@@ -405,7 +406,7 @@ pub fn page() -> Html {
     let removal_body =
         (!removal.is_empty()).then(|| keystore::removal_body(removal.iter().map(String::as_str)));
     let on_remove = {
-        let (draft, h, body) = (draft.clone(), ctx.session.clone(), removal_body.clone());
+        let (draft, h, body) = (draft.clone(), session_handle.clone(), removal_body.clone());
         let h2 = h.clone();
         match body {
             Some(body) => launch(
@@ -429,7 +430,7 @@ pub fn page() -> Html {
     };
     let resync = ops::resync_secrets(&draft, &ctx.secrets);
     let on_resync = {
-        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let (draft, h) = (draft.clone(), session_handle.clone());
         let h2 = h.clone();
         if resync.is_empty() {
             Callback::from(move |_: MouseEvent| {
@@ -452,7 +453,7 @@ pub fn page() -> Html {
         }
     };
     let on_confirm = {
-        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let (draft, h) = (draft.clone(), session_handle.clone());
         Callback::from(move |_: MouseEvent| {
             if h.busy.is_some() {
                 return;
@@ -464,7 +465,7 @@ pub fn page() -> Html {
         })
     };
     let on_cancel = {
-        let h = ctx.session.clone();
+        let h = session_handle.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(p) = h.pending.clone() {
                 h.dispatch(SessionAction::Pending(None));
@@ -476,21 +477,21 @@ pub fn page() -> Html {
         })
     };
     let on_list_keys = {
-        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let (draft, h) = (draft.clone(), session_handle.clone());
         launch(
             Op::ListKeys,
             Rc::new(move || Box::pin(ops::list_keys(h.clone(), draft.clone()))),
         )
     };
     let on_reload = {
-        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let (draft, h) = (draft.clone(), session_handle.clone());
         launch(
             Op::Reload,
             Rc::new(move || Box::pin(ops::reload(h.clone(), draft.clone()))),
         )
     };
     let on_repository = {
-        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let (draft, h) = (draft.clone(), session_handle.clone());
         launch(
             Op::Repository,
             Rc::new(move || Box::pin(ops::repository(h.clone(), draft.clone()))),
@@ -498,7 +499,7 @@ pub fn page() -> Html {
     };
     let platform_body = ops::platform_repository_body(&draft, &ctx.secrets);
     let on_platform_repository = {
-        let (draft, h) = (draft.clone(), ctx.session.clone());
+        let (draft, h) = (draft.clone(), session_handle.clone());
         let body = platform_body.clone().unwrap_or_default();
         launch(
             Op::PlatformRepository,

@@ -1,6 +1,8 @@
 // The app shell renders, navigates and logs no errors in all three forms:
 // the served static page, the single file opened from file://, and the
-// extension; and in each, Validate's worker starts and answers.
+// extension; and in each, Validate's worker starts and answers. The
+// Connection area's own module loads when the area opens and shares the
+// draft with the rest of the app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -123,6 +125,65 @@ test('static page: the validator worker is fetched only when Validate opens', as
   await page.waitForFunction(() => [...document.querySelectorAll('li.finding')].map((e) => e.dataset.code).join() === 'KS_EMPTY');
   assert.match(await page.textContent('[data-findings-summary]'), /keystore body/);
   assert.ok(!shown.includes('1 KS_EMPTY'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('static page: the Connection module is fetched only when Connection opens, and shares the draft', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(server.url + '#/repository');
+  await expectShell(page, assert);
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(requests.filter((u) => u.includes('connection')), [], 'first load fetches no Connection module');
+  await page.fill('#field-bucket', 'typed-in-repository');
+
+  await page.click('nav.nav a[data-area="connection"]');
+  await page.waitForSelector('[data-section="profile"]');
+  const fetched = requests.filter((u) => u.includes('connection')).map((u) => path.basename(new URL(u).pathname));
+  assert.ok(fetched.some((f) => /^connection-[0-9a-f]+\.js$/.test(f)), `module script: ${fetched}`);
+  assert.ok(fetched.some((f) => /^connection_bg-[0-9a-f]+\.wasm$/.test(f)), `module wasm: ${fetched}`);
+  assert.equal(await page.inputValue('#conn-bucket'), 'typed-in-repository', 'the module starts from the draft');
+
+  // Typed here, it is the draft everywhere, and saved with it.
+  await page.fill('#conn-bucket', 'typed-in-connection');
+  await page.fill('#conn-repository', 'conn-repo');
+  await page.click('nav.nav a[data-area="repository"]');
+  assert.equal(await page.inputValue('#field-bucket'), 'typed-in-connection');
+  assert.equal(await page.inputValue('#field-repository'), 'conn-repo');
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('ecekit.draft.v1')));
+  assert.equal(stored.bucket, 'typed-in-connection');
+
+  // Changed elsewhere, the hidden module follows; it is not loaded twice.
+  await page.fill('#field-bucket', 'typed-again');
+  await page.click('nav.nav a[data-area="connection"]');
+  assert.equal(await page.inputValue('#conn-bucket'), 'typed-again');
+  assert.equal(await page.locator('[data-section="profile"]').count(), 1);
+  assert.equal(requests.filter((u) => /connection_bg-/.test(u)).length, 1, 'the module loads once');
+
+  // Reset, from the Connection area, clears the draft it shows.
+  await page.click('button:has-text("Reset")');
+  await page.waitForFunction(() => document.querySelector('#conn-bucket').value === '');
+  assert.equal(await page.inputValue('#conn-repository'), 'my-snapshots');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('single file: the Connection module runs from file:// with no server', async () => {
+  const page = await browser.newPage();
+  const errors = collectErrors(page);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(path.join(DIST, 'ecekit.html')).href + '#/connection');
+  await expectShell(page, assert);
+  await page.waitForSelector('[data-section="profile"]');
+  await page.fill('#conn-bucket', 'from-file');
+  await page.click('nav.nav a[data-area="policy"]');
+  await page.click('nav.nav a[data-area="connection"]');
+  assert.equal(await page.inputValue('#conn-bucket'), 'from-file');
+  assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
