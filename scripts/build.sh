@@ -34,14 +34,15 @@ built=target/web-wasm
 rm -rf "$built" && mkdir -p "$built"
 if [ "${PAGE_BUILD_STD:-}" = 1 ]; then
   # See scripts/setup.sh: std with the release profile, no panic locations,
-  # and panics that trap at once: no panic message formatting in the page
-  # (the page installs no panic hook, so a panic never printed one).
+  # panics that trap at once (no panic message formatting in the page, which
+  # installs no panic hook, so a panic never printed one), and std's
+  # smaller-code variants (its sort, for one).
   page_target=target/wasm-page
   page_build() {
     PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$page_target" \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort" \
       /usr/bin/cargo build --release --quiet --target wasm32-unknown-unknown --lib \
-      -Zbuild-std=std,panic_abort "$@"
+      -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
   }
   wasm_dir="$page_target/wasm32-unknown-unknown/release"
 else
