@@ -1,6 +1,8 @@
 // Page figures for `make bench`: time from navigation to the first
-// interactive render (median of several runs, headless Chromium), and the
-// keystroke-to-findings latency on a 1 MB document in Validate.
+// interactive render (median of several runs, headless Chromium), the time
+// the Connection area takes to show the first time it opens (its module is
+// fetched then), and the keystroke-to-findings latency on a 1 MB document
+// in Validate.
 // Prints figures; it asserts nothing (budgets live in the build's size check).
 import path from 'node:path';
 import { DIST, serve, launch } from '../e2e/harness.mjs';
@@ -27,6 +29,32 @@ async function firstRender(browser, url) {
     await page.goto(url);
     await page.waitForFunction(() => window.__firstRender !== undefined);
     times.push(await page.evaluate(() => window.__firstRender));
+    await context.close();
+  }
+  return times;
+}
+
+/** From the click on Connection to its first section on screen, in a new
+ * context each run (nothing cached): the module's fetch, compile and render. */
+async function connectionFirstOpen(browser, url) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('nav.nav a[data-area="connection"]');
+    await page.evaluate(() => {
+      window.__clicked = performance.now();
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('[data-section="profile"]')) {
+          window.__shown = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+      document.querySelector('nav.nav a[data-area="connection"]').click();
+    });
+    await page.waitForFunction(() => window.__shown !== undefined);
+    times.push(await page.evaluate(() => window.__shown - window.__clicked));
     await context.close();
   }
   return times;
@@ -96,6 +124,8 @@ const server = await serve(path.join(DIST, 'web'));
 try {
   const times = await firstRender(browser, server.url);
   console.log(`first interactive render (dist/web, ${RUNS} runs): median ${median(times).toFixed(1)} ms, min ${Math.min(...times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
+  const open = await connectionFirstOpen(browser, server.url);
+  console.log(`Connection area, first open to its first section on screen (module fetched from loopback, ${RUNS} runs): median ${median(open).toFixed(1)} ms, min ${Math.min(...open).toFixed(1)} ms, max ${Math.max(...open).toFixed(1)} ms`);
   try {
     const k = await keystrokeToFindings(browser, server.url);
     const med = (f) => median(k.results.map(f)).toFixed(1);
