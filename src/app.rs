@@ -26,64 +26,47 @@ impl AppContext {
     }
 }
 
-/// The draft as a page sees it: its value, and where its actions go (the
-/// app's reducer, or from the Connection module, across to it).
+/// A value the app shares with its pages, and where a page sends what it
+/// wants changed: the app's own state, or from the Connection module, across
+/// to the app.
 #[derive(Clone)]
-pub struct DraftHandle {
-    value: Rc<Draft>,
-    dispatch: Callback<Action>,
+pub struct Shared<T, Change> {
+    value: Rc<T>,
+    send: Callback<Change>,
+}
+
+/// The draft as a page sees it: `dispatch` an action.
+pub type DraftHandle = Shared<Draft, Action>;
+/// The in-memory secrets as a page sees them: `set` a new value.
+pub type SecretsHandle = Shared<Secrets, Secrets>;
+
+impl<T, Change> Shared<T, Change> {
+    pub fn new(value: Rc<T>, send: Callback<Change>) -> Self {
+        Shared { value, send }
+    }
 }
 
 impl DraftHandle {
-    pub fn new(value: Rc<Draft>, dispatch: Callback<Action>) -> Self {
-        DraftHandle { value, dispatch }
-    }
-
     pub fn dispatch(&self, action: Action) {
-        self.dispatch.emit(action);
+        self.send.emit(action);
     }
-}
-
-impl Deref for DraftHandle {
-    type Target = Draft;
-    fn deref(&self) -> &Draft {
-        &self.value
-    }
-}
-
-/// Every handle of one app sends to the same reducer: equal values are equal handles.
-impl PartialEq for DraftHandle {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-
-/// The in-memory secrets as a page sees them: their value, and where a new
-/// value goes.
-#[derive(Clone)]
-pub struct SecretsHandle {
-    value: Rc<Secrets>,
-    set: Callback<Secrets>,
 }
 
 impl SecretsHandle {
-    pub fn new(value: Rc<Secrets>, set: Callback<Secrets>) -> Self {
-        SecretsHandle { value, set }
-    }
-
     pub fn set(&self, secrets: Secrets) {
-        self.set.emit(secrets);
+        self.send.emit(secrets);
     }
 }
 
-impl Deref for SecretsHandle {
-    type Target = Secrets;
-    fn deref(&self) -> &Secrets {
+impl<T, Change> Deref for Shared<T, Change> {
+    type Target = T;
+    fn deref(&self) -> &T {
         &self.value
     }
 }
 
-impl PartialEq for SecretsHandle {
+/// Every handle of one app sends to the same place: equal values are equal handles.
+impl<T: PartialEq, Change> PartialEq for Shared<T, Change> {
     fn eq(&self, other: &Self) -> bool {
         self.value == other.value
     }
@@ -119,6 +102,9 @@ pub fn app() -> Html {
     let secrets = use_state(Secrets::default);
     // Counts the resets, for the Connection module to lock its session.
     let resets = use_state(|| 0u32);
+    // The Connection module's last change applied here: kept with the draft
+    // and secrets, so each render hands the module all three together.
+    let module_applied = use_state(|| 0u32);
     let share_status = use_state(String::new);
     {
         let (area, draft) = (area.clone(), draft.clone());
@@ -249,7 +235,11 @@ pub fn app() -> Html {
                     { page }
                     // Kept once loaded, hidden in the other areas: the
                     // session it holds lasts as long as the page.
-                    <ConnectionHost visible={*area == Area::Connection} resets={*resets} />
+                    <ConnectionHost visible={*area == Area::Connection} resets={*resets}
+                        applied={*module_applied} on_applied={{
+                            let module_applied = module_applied.clone();
+                            Callback::from(move |change| module_applied.set(change))
+                        }} />
                 </main>
             </div>
         </ContextProvider<AppContext>>

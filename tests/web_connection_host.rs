@@ -23,8 +23,8 @@ globalThis.ecekitLoadConnection = async () => {
         secrets: Object.fromEntries(secrets), onDraft, onSecrets });
       root.textContent = "stand-in page";
     },
-    update(draft, secrets) {
-      standIn.updates.push({ draft: JSON.parse(draft), secrets: Object.fromEntries(secrets) });
+    update(draft, secrets, applied) {
+      standIn.updates.push({ draft: JSON.parse(draft), secrets: Object.fromEntries(secrets), applied });
     },
     reset() { standIn.resets++; },
   };
@@ -49,6 +49,11 @@ async fn until(js: &str) {
     panic!("never true: {js}");
 }
 
+/// Whether the element the stand-in was mounted in is hidden.
+fn host_hidden() -> Option<bool> {
+    eval("standIn.root.closest('.connection-host').hidden").as_bool()
+}
+
 async fn go(hash: &str) {
     web_sys::window()
         .unwrap()
@@ -58,10 +63,18 @@ async fn go(hash: &str) {
     yew::platform::time::sleep(Duration::from_millis(100)).await;
 }
 
-#[wasm_bindgen_test]
-async fn the_connection_module_is_mounted_once_and_kept_in_step_with_the_app() {
+/// The app in a new element, first shown at `hash`.
+async fn render_app_at(hash: &str) -> web_sys::Element {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
+    go(hash).await;
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn the_connection_module_is_mounted_once_and_kept_in_step_with_the_app() {
     web_sys::window()
         .unwrap()
         .local_storage()
@@ -69,9 +82,7 @@ async fn the_connection_module_is_mounted_once_and_kept_in_step_with_the_app() {
         .unwrap()
         .clear()
         .unwrap();
-    go("#/policy").await;
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    let root = render_app_at("#/policy").await;
 
     // No loader on this page: the area says why.
     go("#/connection").await;
@@ -86,11 +97,7 @@ async fn the_connection_module_is_mounted_once_and_kept_in_step_with_the_app() {
 
     // A page that has the module.
     eval(STAND_IN);
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    go("#/policy").await;
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    let root = render_app_at("#/policy").await;
     assert_eq!(
         eval("standIn.loads").as_f64(),
         Some(0.0),
@@ -99,30 +106,34 @@ async fn the_connection_module_is_mounted_once_and_kept_in_step_with_the_app() {
 
     go("#/connection").await;
     until("standIn.mounts === 1").await;
-    assert_eq!(
-        eval("standIn.root.closest('.connection-host').hidden").as_bool(),
-        Some(false)
-    );
+    assert_eq!(host_hidden(), Some(false));
     assert_eq!(
         eval("standIn.draft.repository").as_string().as_deref(),
         Some("my-snapshots")
     );
 
     // The module's changes become the app's draft (saved) and secrets.
-    eval("standIn.onDraft(JSON.stringify({ ...standIn.draft, bucket: 'from-the-module' }))");
-    until("standIn.updates.some((u) => u.draft.bucket === 'from-the-module')").await;
+    // Each comes back with its change number, in the same update as the value.
+    eval("standIn.onDraft(JSON.stringify({ ...standIn.draft, bucket: 'from-the-module' }), 1)");
+    until("standIn.updates.some((u) => u.draft.bucket === 'from-the-module' && u.applied === 1)")
+        .await;
+    assert_eq!(
+        eval(
+            "standIn.updates.some((u) => u.draft.bucket === 'from-the-module' && u.applied !== 1)"
+        )
+        .as_bool(),
+        Some(false)
+    );
     until("JSON.parse(localStorage.getItem('ecekit.draft.v1')).bucket === 'from-the-module'").await;
-    eval("standIn.onSecrets(new Map([[7, 'a value']]))");
-    until("standIn.updates.some((u) => u.secrets[7] === 'a value')").await;
-    // Not a draft: ignored.
-    eval("standIn.onDraft('not json')");
+    eval("standIn.onSecrets(new Map([[7, 'a value']]), 2)");
+    until("standIn.updates.some((u) => u.secrets[7] === 'a value' && u.applied === 2)").await;
+    // Not a draft: the draft stays, and the change is still counted as applied.
+    eval("standIn.onDraft('not json', 3)");
+    until("standIn.updates.at(-1).applied === 3 && standIn.updates.at(-1).draft.bucket === 'from-the-module'").await;
 
     // Another area: the module stays, hidden, and follows the draft.
     go("#/repository").await;
-    assert_eq!(
-        eval("standIn.root.closest('.connection-host').hidden").as_bool(),
-        Some(true)
-    );
+    assert_eq!(host_hidden(), Some(true));
     assert_eq!(
         eval("standIn.root.textContent").as_string().as_deref(),
         Some("stand-in page")

@@ -32,7 +32,7 @@ extern "C" {
     ) -> Result<(), JsValue>;
 
     #[wasm_bindgen(method)]
-    fn update(this: &ConnectionModule, draft: &str, secrets: &Map);
+    fn update(this: &ConnectionModule, draft: &str, secrets: &Map, applied: u32);
 
     #[wasm_bindgen(method)]
     fn reset(this: &ConnectionModule);
@@ -61,37 +61,28 @@ pub fn secrets_from_js(map: &Map) -> Secrets {
     secrets
 }
 
-/// The values one side sent to the other and has not seen come back. The
-/// app hands its draft to the module after each of its renders, so a value
-/// the module sent can come back after the module sent a newer one: that
-/// echo must not undo the newer value.
-pub struct Unechoed<T>(Vec<Rc<T>>);
-
-impl<T: PartialEq> Default for Unechoed<T> {
-    fn default() -> Self {
-        Unechoed(Vec::new())
-    }
+/// The module's numbering of the changes it sends the app. The app says,
+/// with each value it hands over, the number of the last change it had
+/// applied when it rendered that value. A value from before the module's
+/// latest change must not undo it (the module's copy stays as it is until
+/// the app catches up); from then on, the app's value is the one that holds,
+/// with a reset or a share link in it.
+#[derive(Default)]
+pub struct ChangeCount {
+    sent: u32,
 }
 
-impl<T: PartialEq> Unechoed<T> {
-    pub fn sent(&mut self, value: Rc<T>) {
-        self.0.push(value);
+impl ChangeCount {
+    /// The number of a change about to be sent.
+    pub fn number_next(&mut self) -> u32 {
+        self.sent += 1;
+        self.sent
     }
 
-    /// Whether `value`, just come from the other side, is its latest word:
-    /// not the echo of a value sent before a newer one. A value this side
-    /// never sent (a reset, a share link) always is.
-    pub fn is_current(&mut self, value: &T) -> bool {
-        match self.0.iter().position(|sent| **sent == *value) {
-            Some(echoed) => {
-                self.0.drain(..=echoed);
-                self.0.is_empty()
-            }
-            None => {
-                self.0.clear();
-                true
-            }
-        }
+    /// Whether a value the app rendered after applying change `applied`
+    /// holds every change sent.
+    pub fn caught_up(&self, applied: u32) -> bool {
+        applied >= self.sent
     }
 }
 
@@ -112,8 +103,8 @@ async fn load() -> Result<ConnectionModule, String> {
 /// The callbacks the module calls with its changes. They live as long as
 /// the page, as the module does.
 struct Links {
-    _on_draft: Closure<dyn FnMut(String)>,
-    _on_secrets: Closure<dyn FnMut(Map)>,
+    _on_draft: Closure<dyn FnMut(String, u32)>,
+    _on_secrets: Closure<dyn FnMut(Map, u32)>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -122,6 +113,10 @@ pub struct ConnectionHostProps {
     pub visible: bool,
     /// The app's reset count: each new one locks the module's session.
     pub resets: u32,
+    /// The number of the module's last change the app applied (see
+    /// [`ChangeCount`]), from the same render as the draft and secrets.
+    pub applied: u32,
+    pub on_applied: Callback<u32>,
 }
 
 enum Load {
@@ -141,27 +136,31 @@ pub fn connection_host(props: &ConnectionHostProps) -> Html {
 
     if props.visible && matches!(*state.borrow(), Load::NotAsked) {
         *state.borrow_mut() = Load::Loading;
-        let (state, links, root, refresh, ctx) = (
+        let (state, links, root, refresh, ctx, on_applied) = (
             state.clone(),
             links.clone(),
             root.clone(),
             refresh.clone(),
             ctx.clone(),
+            props.on_applied.clone(),
         );
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = load().await.and_then(|module| {
                 let element = root
                     .cast::<web_sys::Element>()
                     .ok_or("the page has no place for it")?;
-                let draft = ctx.draft.clone();
-                let on_draft = Closure::<dyn FnMut(String)>::new(move |json: String| {
-                    if let Some(next) = Draft::from_json(&json) {
-                        draft.dispatch(Action::Replace(Box::new(next)));
-                    }
-                });
+                let (draft, applied) = (ctx.draft.clone(), on_applied.clone());
+                let on_draft =
+                    Closure::<dyn FnMut(String, u32)>::new(move |json: String, change| {
+                        if let Some(next) = Draft::from_json(&json) {
+                            draft.dispatch(Action::Replace(Box::new(next)));
+                        }
+                        applied.emit(change);
+                    });
                 let secrets = ctx.secrets.clone();
-                let on_secrets = Closure::<dyn FnMut(Map)>::new(move |map: Map| {
-                    secrets.set(secrets_from_js(&map))
+                let on_secrets = Closure::<dyn FnMut(Map, u32)>::new(move |map: Map, change| {
+                    secrets.set(secrets_from_js(&map));
+                    on_applied.emit(change);
                 });
                 module
                     .mount(
@@ -193,10 +192,10 @@ pub fn connection_host(props: &ConnectionHostProps) -> Html {
         let state = state.clone();
         let ready = matches!(*state.borrow(), Load::Ready(_));
         use_effect_with(
-            (ctx.draft.clone(), ctx.secrets.clone(), ready),
-            move |(draft, secrets, _)| {
+            (ctx.draft.clone(), ctx.secrets.clone(), props.applied, ready),
+            move |(draft, secrets, applied, _)| {
                 if let Load::Ready(module) = &*state.borrow() {
-                    module.update(&draft.to_json(), &secrets_to_js(secrets));
+                    module.update(&draft.to_json(), &secrets_to_js(secrets), *applied);
                 }
             },
         );
@@ -227,30 +226,16 @@ pub fn connection_host(props: &ConnectionHostProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::Unechoed;
-    use std::rc::Rc;
+    use super::ChangeCount;
 
     #[test]
-    fn an_older_echo_does_not_undo_a_newer_value() {
-        let mut sent = Unechoed::default();
-        sent.sent(Rc::new(1));
-        sent.sent(Rc::new(2));
-        assert!(
-            !sent.is_current(&1),
-            "1 was replaced by 2, which is still on its way"
-        );
-        assert!(sent.is_current(&2));
-        assert!(sent.is_current(&2), "nothing on its way: the value stands");
-    }
-
-    #[test]
-    fn a_skipped_echo_and_a_value_never_sent_are_current() {
-        let mut sent = Unechoed::default();
-        sent.sent(Rc::new(1));
-        sent.sent(Rc::new(2));
-        assert!(sent.is_current(&2), "the other side rendered once for both");
-        sent.sent(Rc::new(3));
-        assert!(sent.is_current(&0), "a reset on the other side wins");
-        assert!(sent.is_current(&3), "and nothing is left waiting");
+    fn a_value_from_before_the_latest_change_is_not_caught_up() {
+        let mut count = ChangeCount::default();
+        assert!(count.caught_up(0), "nothing sent: the app's value holds");
+        let first = count.number_next();
+        let second = count.number_next();
+        assert!(!count.caught_up(0));
+        assert!(!count.caught_up(first), "rendered before the second change");
+        assert!(count.caught_up(second));
     }
 }

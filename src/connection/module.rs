@@ -3,10 +3,11 @@
 //! [`update`] with each new draft and secrets value, and [`reset`] when the
 //! user resets. The Connection page runs here on a copy of the draft: its
 //! actions are applied to the copy at once (the reducer is pure) and the
-//! new draft is handed back to the app, which stays the one that stores it.
+//! new draft is handed back to the app, which stays the one that stores it
+//! (numbered: see `ChangeCount`).
 //! The session (credential, deployments, results) lives here only.
 
-use super::host::{secrets_from_js, secrets_to_js, Unechoed};
+use super::host::{secrets_from_js, secrets_to_js, ChangeCount};
 use super::session::{Session, SessionAction};
 use crate::app::{AppContext, DraftHandle, SecretsHandle};
 use crate::pages::connection::ConnectionPage;
@@ -22,8 +23,7 @@ struct Link {
     secrets: Rc<Secrets>,
     on_draft: Function,
     on_secrets: Function,
-    sent_drafts: Unechoed<Draft>,
-    sent_secrets: Unechoed<Secrets>,
+    changes: ChangeCount,
     /// Set by each render of [`ConnectionApp`].
     refresh: Option<UseForceUpdateHandle>,
     session: Option<UseReducerHandle<Session>>,
@@ -41,7 +41,7 @@ fn refresh() {
 }
 
 /// Renders the Connection page into `root`. `on_draft` gets each new draft
-/// (its JSON), `on_secrets` each new secrets `Map`.
+/// (its JSON), `on_secrets` each new secrets `Map`, each with its change number.
 ///
 /// Yew numbers each app root and portal from 1 in each wasm module, and
 /// finds the app an event belongs to by the number on the closest numbered
@@ -64,8 +64,7 @@ pub fn mount(
             secrets: Rc::new(secrets_from_js(&secrets)),
             on_draft,
             on_secrets,
-            sent_drafts: Unechoed::default(),
-            sent_secrets: Unechoed::default(),
+            changes: ChangeCount::default(),
             refresh: None,
             session: None,
         })
@@ -80,25 +79,23 @@ pub fn mount(
     .render();
 }
 
-/// The app's draft or secrets changed (or are the ones this module sent).
+/// The app's draft and secrets, as it rendered them after applying this
+/// module's change number `applied`.
 #[wasm_bindgen]
-pub fn update(draft: &str, secrets: Map) {
+pub fn update(draft: &str, secrets: Map, applied: u32) {
     let changed = LINK.with(|l| {
         let mut link = l.borrow_mut();
         let Some(link) = link.as_mut() else {
             return false;
         };
+        if !link.changes.caught_up(applied) {
+            return false;
+        }
         let draft = Draft::from_json(draft).unwrap_or_default();
         let secrets = secrets_from_js(&secrets);
-        let mut changed = false;
-        if link.sent_drafts.is_current(&draft) && *link.draft != draft {
-            link.draft = Rc::new(draft);
-            changed = true;
-        }
-        if link.sent_secrets.is_current(&secrets) && *link.secrets != secrets {
-            link.secrets = Rc::new(secrets);
-            changed = true;
-        }
+        let changed = *link.draft != draft || *link.secrets != secrets;
+        link.draft = Rc::new(draft);
+        link.secrets = Rc::new(secrets);
         changed
     });
     if changed {
@@ -120,12 +117,12 @@ fn dispatch(action: Action) {
         let mut link = l.borrow_mut();
         let link = link.as_mut()?;
         link.draft = yew::Reducible::reduce(link.draft.clone(), action);
-        link.sent_drafts.sent(link.draft.clone());
-        Some((link.on_draft.clone(), link.draft.to_json()))
+        let change = link.changes.number_next();
+        Some((link.on_draft.clone(), link.draft.to_json(), change))
     });
     // Called with no borrow held: the app may answer with `update` at once.
-    if let Some((on_draft, json)) = sent {
-        let _ = on_draft.call1(&JsValue::NULL, &JsValue::from_str(&json));
+    if let Some((on_draft, json, change)) = sent {
+        let _ = on_draft.call2(&JsValue::NULL, &JsValue::from_str(&json), &change.into());
         refresh();
     }
 }
@@ -136,11 +133,11 @@ fn set_secrets(secrets: Secrets) {
         let link = link.as_mut()?;
         let map = secrets_to_js(&secrets);
         link.secrets = Rc::new(secrets);
-        link.sent_secrets.sent(link.secrets.clone());
-        Some((link.on_secrets.clone(), map))
+        let change = link.changes.number_next();
+        Some((link.on_secrets.clone(), map, change))
     });
-    if let Some((on_secrets, map)) = sent {
-        let _ = on_secrets.call1(&JsValue::NULL, &map);
+    if let Some((on_secrets, map, change)) = sent {
+        let _ = on_secrets.call2(&JsValue::NULL, &map, &change.into());
         refresh();
     }
 }
