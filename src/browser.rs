@@ -18,6 +18,13 @@ pub fn unique_id(prefix: &str) -> String {
     })
 }
 
+/// The message of a thrown JS `Error`, for saying why a browser call failed.
+pub fn error_message(error: &wasm_bindgen::JsValue) -> Option<String> {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+}
+
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }

@@ -93,10 +93,8 @@ fn on_error(event: web_sys::ErrorEvent) {
 
 fn start() -> Result<Client, String> {
     let worker = start_worker().map_err(|e| {
-        let reason = e
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| "this page cannot run it".into());
+        let reason =
+            crate::browser::error_message(&e).unwrap_or_else(|| "this page cannot run it".into());
         format!("The validator did not start: {reason}. Use the static page, dist/ecekit.html or the extension, or `ecekit validate`.")
     })?;
     let on_message = Closure::<dyn FnMut(_)>::new(on_message);

@@ -87,9 +87,7 @@ impl ChangeCount {
 }
 
 fn reason(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
+    crate::browser::error_message(error)
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "this page cannot load it".into())
 }
