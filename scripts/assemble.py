@@ -84,22 +84,20 @@ def script_connection_loader(script: str, wasm: str) -> str:
 
 def build_web(js: bytes, wasm: bytes, css: bytes, validator: dict, connection: dict, template: str) -> dict:
     web = DIST / "web"
-    names = {
-        "js": f"ecekit-{short_hash(js)}.js",
-        "wasm": f"ecekit_bg-{short_hash(wasm)}.wasm",
-        "css": f"style-{short_hash(css)}.css",
-        "validator_js": f"validator-{short_hash(validator['js'])}.js",
-        "validator_wasm": f"validator_bg-{short_hash(validator['wasm'])}.wasm",
-        "connection_js": f"connection-{short_hash(connection['js'])}.js",
-        "connection_wasm": f"connection_bg-{short_hash(connection['wasm'])}.wasm",
+    # Each file under a name with its content's hash: {stem}-{hash}{suffix}.
+    files = {
+        "js": ("ecekit", ".js", js),
+        "wasm": ("ecekit_bg", ".wasm", wasm),
+        "css": ("style", ".css", css),
+        "validator_js": ("validator", ".js", validator["js"]),
+        "validator_wasm": ("validator_bg", ".wasm", validator["wasm"]),
+        "connection_js": ("connection", ".js", connection["js"]),
+        "connection_wasm": ("connection_bg", ".wasm", connection["wasm"]),
     }
-    write(web / names["js"], js)
-    write(web / names["wasm"], wasm)
-    write(web / names["css"], css)
-    write(web / names["validator_js"], validator["js"])
-    write(web / names["validator_wasm"], validator["wasm"])
-    write(web / names["connection_js"], connection["js"])
-    write(web / names["connection_wasm"], connection["wasm"])
+    names = {}
+    for key, (stem, suffix, data) in files.items():
+        names[key] = f"{stem}-{short_hash(data)}{suffix}"
+        write(web / names[key], data)
     shutil.copytree(WWW / "icons", web / "icons")
     head = (
         f'<link rel="stylesheet" href="{names["css"]}">\n'
