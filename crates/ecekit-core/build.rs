@@ -1,8 +1,8 @@
 //! Trimmed, minified copies of data files for the parts of the engine the
 //! web page loads at once (the validators get the whole files):
-//! - `repository-settings.json` with only the sections the engine reads. The
-//!   file keeps its sources, notes and the rule sets other tools use; the web
-//!   page need not carry them (about 5 KB of gzip).
+//! - `repository-settings.json` with only the sections and the keys the
+//!   engine reads. The file keeps its sources, notes and the rule sets other
+//!   tools use; the web page need not carry them (about 6.5 KB of gzip).
 //! - `snapshot-s3.json` for the policy generator: the S3 service tables with
 //!   only the actions a snapshot repository needs, and the current policy
 //!   version (about 7 KB of gzip less than `s3-actions.json` and
@@ -26,6 +26,45 @@ const SECTIONS: &[&str] = &[
     "aws.s3_bucket_naming",
     "aws.credentials.example_placeholders",
 ];
+
+/// The keys `catalog.rs` reads from a setting and from a repository type. A
+/// test there checks the catalog from this copy equals the one from the file.
+const SETTING_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "rule",
+    "notes",
+    "default",
+    "min",
+    "min_bytes",
+    "max",
+    "max_bytes",
+    "max_documented",
+    "allowed",
+    "allowed_documented",
+    "allowed_schemes",
+    "allowed_code",
+    "allowed_code_sdk_v2",
+    "rejected",
+    "case_insensitive",
+    "deprecated",
+    "secure",
+    "secure_kind",
+    "reloadable",
+    "required",
+    "dynamic",
+    "insecure_repo_setting",
+    "versions",
+    "unverified",
+];
+const TYPE_KEYS: &[&str] = &[
+    "repository_settings",
+    "client_settings",
+    "gcs_service_account_json",
+    "module",
+    "read_only",
+];
+const SERVICE_ACCOUNT_KEYS: &[&str] = &["doc_template_keys", "required"];
 
 fn read(name: &str) -> Value {
     let source = format!("data/{name}");
@@ -131,5 +170,38 @@ fn repository_settings() {
         }
         parent.insert(name.to_string(), value.clone());
     }
+    for settings in kept["common_blobstore_repository_settings"]
+        .as_array_mut()
+        .expect("a list of settings")
+    {
+        keep_keys(settings, SETTING_KEYS);
+    }
+    for repository_type in kept["repository_types"]
+        .as_object_mut()
+        .expect("an object of repository types")
+        .values_mut()
+    {
+        keep_keys(repository_type, TYPE_KEYS);
+        for list in ["repository_settings", "client_settings"] {
+            for setting in repository_type
+                .get_mut(list)
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                keep_keys(setting, SETTING_KEYS);
+            }
+        }
+        if let Some(account) = repository_type.get_mut("gcs_service_account_json") {
+            keep_keys(account, SERVICE_ACCOUNT_KEYS);
+        }
+    }
     write(FILE, Value::Object(kept));
+}
+
+fn keep_keys(object: &mut Value, keys: &[&str]) {
+    object
+        .as_object_mut()
+        .expect("an object")
+        .retain(|key, _| keys.contains(&key.as_str()));
 }

@@ -423,9 +423,15 @@ fn build_setting(raw: &Value, help: Option<String>) -> SettingSpec {
 }
 
 fn load() -> Catalog {
+    load_from(CATALOG_JSON)
+}
+
+/// The catalog from `catalog_json`: the trimmed copy build.rs makes, or (in a
+/// test) the whole data file.
+fn load_from(catalog_json: &str) -> Catalog {
     // The data is embedded and checked by the tests: a parse failure is a
     // build defect, never a user input problem.
-    let raw = data_file::parse(CATALOG_JSON, "repository-settings.json");
+    let raw = data_file::parse(catalog_json, "repository-settings.json");
     let rules = data_file::parse(RULES_JSON, "settings-rules.json");
     let help = section(&rules, "help");
 
@@ -886,6 +892,13 @@ pub fn azure_container_name_problems(name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_trimmed_copy_gives_the_catalog_of_the_whole_file() {
+        let whole = load_from(include_str!("../data/repository-settings.json"));
+        assert_eq!(format!("{whole:?}"), format!("{:?}", catalog()));
+        assert!(CATALOG_JSON.len() < 20_000, "build.rs trims the copy");
+    }
 
     #[test]
     fn the_embedded_data_loads_with_every_type() {
