@@ -68,7 +68,11 @@ wasm-bindgen --target no-modules --no-modules-global ecekitConnection --no-types
 log "wasm-opt -Oz"
 for name in ecekit validator connection; do
   # The features rustc enables for wasm32 by default; wasm-opt must accept them.
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # --low-memory-unused: Rust puts its stack first, so nothing lives below
+  # address 1024 and wasm-opt may fold address arithmetic into offsets. A
+  # second -Oz pass finds more once the first has inlined and merged (about
+  # 2 KB gzip off the page together, measured).
+  wasm-opt --low-memory-unused -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
     -o "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
   mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
