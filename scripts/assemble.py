@@ -22,6 +22,7 @@ import os
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
 import textwrap
 import zipfile
@@ -30,6 +31,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 WWW = ROOT / "www"
+
+
+def minify(data: bytes, loader: str) -> bytes:
+    """`data` minified by esbuild (from package.json). `loader` is js or css.
+    A script keeps its top-level names (the pages call `wasm_bindgen`,
+    `ecekitConnection`); an ES module keeps its exports."""
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    result = subprocess.run([str(esbuild), "--minify", f"--loader={loader}", "--log-level=warning"],
+                            input=data, capture_output=True)
+    if result.returncode != 0:
+        sys.exit(f"assemble: esbuild could not minify the {loader}: {result.stderr.decode()}")
+    return result.stdout
 
 
 def short_hash(data: bytes) -> str:
@@ -145,9 +158,7 @@ def build_single_file(js: bytes, wasm: bytes, css: bytes, validator: dict, conne
         "fromBase64(validatorWasmBase64)",
     )
     head = f"<style>\n{css.decode()}\n</style>"
-    boot = (
-        f"<script>\n{inline_script(connection['js'])}\n</script>\n"
-        '<script type="module">\n'
+    module = (
         f"{script}\n"
         "const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n"
         f"const validatorSource = {worker_source};\n"
@@ -159,7 +170,12 @@ def build_single_file(js: bytes, wasm: bytes, css: bytes, validator: dict, conne
         "  return ecekitConnection;\n"
         "};\n"
         f'initSync({{ module: fromBase64("{base64.b64encode(wasm).decode()}") }});\n'
-        "</script>"
+    )
+    # Minified as a whole: the glue's own names (`initSync`) are used above.
+    module = inline_script(minify(module.encode(), "js"))
+    boot = (
+        f"<script>\n{inline_script(connection['js'])}\n</script>\n"
+        f'<script type="module">\n{module}\n</script>'
     )
     write(DIST / "ecekit.html", fill(template, head, boot))
 
@@ -262,23 +278,25 @@ def size_report(web: dict, js: bytes, wasm: bytes, css: bytes, validator: dict, 
 
 def main() -> None:
     bindgen = Path(sys.argv[1])
-    js = (bindgen / "ecekit.js").read_bytes()
+    # The single file minifies the app's glue together with its own boot code.
+    glue = (bindgen / "ecekit.js").read_bytes()
+    js = minify(glue, "js")
     wasm = (bindgen / "ecekit_bg.wasm").read_bytes()
-    css = (WWW / "style.css").read_bytes()
+    css = minify((WWW / "style.css").read_bytes(), "css")
     # The worker script: the validator's no-modules glue, then the handler.
     validator = {
-        "js": (bindgen / "validator.js").read_bytes() + b"\n" + (WWW / "validator-worker.js").read_bytes(),
+        "js": minify((bindgen / "validator.js").read_bytes() + b"\n" + (WWW / "validator-worker.js").read_bytes(), "js"),
         "wasm": (bindgen / "validator_bg.wasm").read_bytes(),
     }
     connection = {
-        "js": (bindgen / "connection.js").read_bytes(),
+        "js": minify((bindgen / "connection.js").read_bytes(), "js"),
         "wasm": (bindgen / "connection_bg.wasm").read_bytes(),
     }
     template = (ROOT / "index.html").read_text()
     if DIST.exists():
         shutil.rmtree(DIST)
     web = build_web(js, wasm, css, validator, connection, template)
-    build_single_file(js, wasm, css, validator, connection, template)
+    build_single_file(glue, wasm, css, validator, connection, template)
     build_extension(js, wasm, css, validator, connection)
     size_report(web, js, wasm, css, validator, connection)
 

@@ -103,14 +103,14 @@ else
   log "chromium present: $(chromium --version 2>/dev/null | head -1)"
 fi
 
-# --- 4. wasm-opt and playwright-core from npm (versions in package-lock.json) -
+# --- 4. wasm-opt, esbuild and playwright-core from npm (versions in package-lock.json)
 if ! have npm; then
   log "please install Node.js 18+ and npm"
   exit 1
 fi
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] \
     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci (binaryen, playwright-core)"
+  log "npm ci (binaryen, esbuild, playwright-core)"
   npm ci --no-audit --no-fund --loglevel=error
 else
   log "npm packages present"
