@@ -15,8 +15,8 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 log() { printf '\033[1mbuild:\033[0m %s\n' "$*"; }
 start=$(date +%s)
 
-log "CLI (native, release)"
-cargo build --release --quiet -p ecekit-cli
+log "CLI and the precompress tool (native, release)"
+cargo build --release --quiet -p ecekit-cli -p ecekit-precompress
 
 log "web app (wasm32, release)"
 wasm_build() {

@@ -30,4 +30,4 @@ ecekit is built:
                    try: curl -H "Authorization: ApiKey $demo_key" ${sim_url:-http://$HOST:$SIM_PORT/api/v1}/deployments
 
 MSG
-python3 -m http.server "$PORT" --bind "$HOST" --directory dist/web
+python3 scripts/serve.py "$PORT" "$HOST" dist/web

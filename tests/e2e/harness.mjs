@@ -25,16 +25,25 @@ const TYPES = {
   '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json',
 };
 
-/** Serves `dir` on 127.0.0.1 (a free port); resolves to { url, close }. */
+/** Serves `dir` on 127.0.0.1 (a free port); resolves to { url, close }.
+ * Like `make run` (scripts/serve.py), a file's `FILE.gz` goes out instead,
+ * gzip-encoded, when the browser accepts gzip and dist/web ships one. */
 export function serve(dir) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     let file = path.join(dir, decodeURIComponent(url.pathname));
     if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, data) => {
+    const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' };
+    let body = file;
+    if (/\bgzip\b/.test(req.headers['accept-encoding'] || '') && fs.existsSync(`${file}.gz`)) {
+      body = `${file}.gz`;
+      Object.assign(headers, { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+    }
+    fs.readFile(body, (err, data) => {
       if (err) { res.writeHead(404).end('not found'); return; }
-      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      // With its length, not chunked: the browser's byte counts are the file's.
+      res.writeHead(200, { ...headers, 'Content-Length': data.length });
       res.end(data);
     });
   });

@@ -5,10 +5,14 @@
 // draft with the rest of the app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
 import {
-  DIST, AREAS, launchWithExtension, collectErrors, expectShell, screenshot, browser, server, usePageServer,
+  ROOT, DIST, AREAS, launchWithExtension, collectErrors, expectShell, screenshot, browser, server, usePageServer,
 } from './harness.mjs';
 
 usePageServer();
@@ -105,6 +109,58 @@ async function validateInWorker(page) {
   }
   return shown;
 }
+
+test('static page: the first load transfers the size report\'s bytes, each file as its shipped .gz', async () => {
+  const report = JSON.parse(fs.readFileSync(path.join(DIST, 'size-report.json'), 'utf8'));
+  const page = await browser.newPage();
+  const responses = [];
+  page.on('response', (r) => responses.push(r));
+  await page.goto(server.url);
+  await expectShell(page, assert);
+  await page.waitForLoadState('networkidle');
+  // What the budget counts: the HTML, JS, wasm and CSS (not the favicon).
+  const counted = responses.filter((r) => /(\/|\.html|\.js|\.wasm|\.css)$/.test(new URL(r.url()).pathname));
+  const kinds = counted.map((r) => path.extname(new URL(r.url()).pathname) || '.html').sort();
+  assert.deepEqual(kinds, ['.css', '.html', '.js', '.wasm']);
+  let transferred = 0;
+  for (const response of counted) {
+    assert.equal(response.headers()['content-encoding'], 'gzip', response.url());
+    transferred += (await response.request().sizes()).responseBodySize;
+  }
+  assert.equal(transferred, report.total.gzip);
+  await page.close();
+});
+
+test('make run\'s server sends a file\'s .gz to a browser that accepts gzip, the file to one that does not', async () => {
+  const web = path.join(DIST, 'web');
+  const child = spawn('python3', [path.join(ROOT, 'scripts', 'serve.py'), '0', '127.0.0.1', web]);
+  try {
+    const base = await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => { const m = /http:\S+/.exec(String(d)); if (m) resolve(m[0]); });
+      child.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
+    });
+    const get = (url, encoding) => new Promise((resolve, reject) => {
+      http.get(url, { headers: { 'Accept-Encoding': encoding } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    const wasm = fs.readdirSync(web).find((f) => /^ecekit_bg-[0-9a-f]+\.wasm$/.test(f));
+    for (const [url, file] of [[base, 'index.html'], [base + wasm, wasm]]) {
+      const packed = await get(url, 'gzip, deflate, br');
+      assert.equal(packed.headers['content-encoding'], 'gzip');
+      assert.deepEqual(packed.body, fs.readFileSync(path.join(web, `${file}.gz`)));
+      assert.deepEqual(zlib.gunzipSync(packed.body), fs.readFileSync(path.join(web, file)));
+      const plain = await get(url, 'identity');
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.deepEqual(plain.body, fs.readFileSync(path.join(web, file)));
+    }
+    assert.equal((await get(base + wasm, 'gzip;q=0')).headers['content-encoding'], undefined);
+  } finally {
+    child.kill();
+  }
+});
 
 test('static page: the validator worker is fetched only when Validate opens', async () => {
   const page = await browser.newPage();
