@@ -14,6 +14,12 @@ pub mod text;
 pub mod validator;
 pub mod vault;
 
+/// The allocator of the wasm module (see Cargo.toml): single-threaded, as the
+/// module is built without atomics.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(not(feature = "connection-module"))]
 use wasm_bindgen::prelude::*;
 

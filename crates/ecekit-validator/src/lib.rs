@@ -10,6 +10,12 @@ use ecekit_core::validate::validate as run;
 use ecekit_core::{DocumentKind, Platform, ValidateOptions};
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// The allocator of the wasm module (see Cargo.toml): single-threaded, as the
+/// module is built without atomics.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Checks `text` as `kind` (detected when empty) for `platform` (any when
 /// empty) and returns the report as JSON.
 #[wasm_bindgen]
