@@ -233,7 +233,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 <div class="gutter" ref={gutter} aria-hidden="true">
                     <div class="gutter-track">
                         { for lines.iter().map(|(line, sev)| html! {
-                            <span class={classes!("gutter-mark", sev.as_str())} data-line={line.to_string()}
+                            <span class={format!("gutter-mark {}", sev.as_str())} data-line={line.to_string()}
                                   style={format!("top:{}px", (line - 1) * LINE_HEIGHT_PX)}
                                   title={format!("line {line}")}></span>
                         }) }

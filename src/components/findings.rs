@@ -84,11 +84,11 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
                     }
                 });
                 html! {
-                    <li class={classes!("finding", severity)} data-code={finding.code} data-line={location.line.to_string()}>
+                    <li class={format!("finding {severity}")} data-code={finding.code} data-line={location.line.to_string()}>
                         <button type="button" class="finding-go"
                             onclick={Callback::from(move |_| on_select.emit(location.clone()))}
                             aria-label={format!("{} at line {}, column {}: {}", severity_label(finding.severity), finding.location.line, finding.location.column, finding.message)}>
-                            <span class={classes!("badge", severity)}>{ severity_label(finding.severity) }</span>
+                            <span class={format!("badge {severity}")}>{ severity_label(finding.severity) }</span>
                             <span class="where">{ format!("{}:{}", finding.location.line, finding.location.column) }</span>
                             <code class="code-id">{ finding.code }</code>
                         </button>

@@ -53,7 +53,7 @@ pub fn nav(props: &NavProps) -> Html {
                     html! {
                         <li>
                             <a href={area.href()}
-                               class={classes!("nav-link", current.then_some("active"))}
+                               class={if current { "nav-link active" } else { "nav-link" }}
                                aria-current={current.then_some("page")}
                                data-area={area.slug()}>
                                 { area.title() }

@@ -116,14 +116,14 @@ pub fn output_panel(props: &OutputPanelProps) -> Html {
                         aria-label={format!("Copy {what}")} data-copied={copied.to_string()}>
                         // Both labels take the same cell: the button keeps its width.
                         <span class="label-swap">
-                            <span class={classes!((!copied).then_some("shown"))}>{ "Copy" }</span>
-                            <span class={classes!(copied.then_some("shown"))}>{ "Copied" }</span>
+                            <span class={(!copied).then_some("shown")}>{ "Copy" }</span>
+                            <span class={copied.then_some("shown")}>{ "Copied" }</span>
                         </span>
                     </button>
                     <button type="button" class="button small secondary" onclick={on_download}
                         aria-label={format!("Download {what}")}
                         title={format!("Download {}", current.filename)}>{ "Download" }</button>
-                    <p class={classes!("copy-status", failed.then_some("failed"))} role="status" aria-live="polite">{ message }</p>
+                    <p class={if failed { "copy-status failed" } else { "copy-status" }} role="status" aria-live="polite">{ message }</p>
                 </div>
             </div>
             <div id={format!("{}-panel", id.as_str())} role="tabpanel"

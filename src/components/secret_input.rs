@@ -108,7 +108,7 @@ pub fn secret_input(props: &SecretInputProps) -> Html {
             <label class="field-label" for={input_id.clone()}>{ props.label.clone() }</label>
             <div class="secret-control">
                 if props.as_file {
-                    <textarea id={input_id} class={classes!("secret-file", (!shown).then_some("masked"))}
+                    <textarea id={input_id} class={if shown { "secret-file" } else { "secret-file masked" }}
                         rows="4" spellcheck="false" autocomplete="off" value={value} {oninput} {ondrop} {ondragover}
                         aria-describedby={help_id.clone()}
                         placeholder="Paste the JSON, drop the file here, or pick it" />

@@ -684,7 +684,7 @@ pub fn page() -> Html {
                 </div>
                 { status_view(Op::Connect, &session) }
                 if let Some(exp) = &session.expiry {
-                    <p class={classes!("key-expiry", exp.warn.then_some("note warning"))} data-expiry-warn={exp.warn.to_string()}>
+                    <p class={if exp.warn { "key-expiry note warning" } else { "key-expiry" }} data-expiry-warn={exp.warn.to_string()}>
                         { format!("API key: {}.", exp.message()) }
                     </p>
                 }
