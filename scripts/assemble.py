@@ -40,6 +40,8 @@ def minify(data: bytes, loader: str) -> bytes:
     A script keeps its top-level names (the pages call `wasm_bindgen`,
     `ecekitConnection`); an ES module keeps its exports."""
     esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        sys.exit("assemble: node_modules/.bin/esbuild is missing: run scripts/setup.sh (make build does)")
     result = subprocess.run([str(esbuild), "--minify", f"--loader={loader}", "--log-level=warning"],
                             input=data, capture_output=True)
     if result.returncode != 0:
@@ -238,6 +240,9 @@ def precompress(web: dict) -> dict:
     to unpack to its file."""
     files = ["index.html"] + [name for key, name in web.items() if key != "html"]
     tool = ROOT / "target" / "release" / "ecekit-precompress"
+    if not tool.exists():
+        sys.exit("assemble: target/release/ecekit-precompress is missing: "
+                 "run `cargo build --release -p ecekit-precompress` (scripts/build.sh does)")
     result = subprocess.run([str(tool), *(str(DIST / "web" / f) for f in files)], capture_output=True)
     if result.returncode != 0:
         sys.exit(f"assemble: precompressing dist/web failed: {result.stderr.decode()}")
