@@ -242,13 +242,18 @@ fn input_problems(title: &str, errors: Vec<policy::FieldError>) -> Generated {
     }
 }
 
-/// An engine message as a sentence: capital first letter, final period.
+/// An engine message as a sentence: capital first letter, final period. The
+/// engine writes its messages in English: an ASCII capital is enough, and
+/// `char::to_uppercase` would bring Unicode's whole case table into the page.
 fn sentence(message: &str) -> String {
-    let mut chars = message.trim().chars();
-    let mut out: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => return String::new(),
-    };
+    let mut out = message.trim().to_string();
+    if out.is_empty() {
+        return out;
+    }
+    // None when the first character is not ASCII: it stays as it is.
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
     if !out.ends_with(['.', '!', '?']) {
         out.push('.');
     }
@@ -1165,6 +1170,14 @@ mod tests {
             .findings
             .iter()
             .any(|f| f.code == repository::MISSING_REQUIRED));
+    }
+
+    #[test]
+    fn a_message_becomes_a_sentence() {
+        assert_eq!(sentence(" the bucket is empty "), "The bucket is empty.");
+        assert_eq!(sentence("`x` is not valid!"), "`x` is not valid!");
+        assert_eq!(sentence("émoji first?"), "émoji first?");
+        assert_eq!(sentence("   "), "");
     }
 
     #[test]
