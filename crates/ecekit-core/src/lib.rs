@@ -15,6 +15,8 @@ pub mod catalog;
 pub mod keystore;
 pub mod repository;
 pub mod units;
+// Fractional byte sizes as Elasticsearch computes them, without f64 parsing.
+mod decimal;
 
 // Access policies (AWS IAM, GCS roles, Azure SAS).
 pub mod policy;

@@ -12,6 +12,7 @@
 //! `-1` are the only values allowed without a unit. Fractional time values
 //! and negative durations other than `-1` are rejected.
 
+use crate::decimal::{self, Scaled};
 use std::fmt;
 
 /// Why a byte size or time value does not parse.
@@ -145,42 +146,35 @@ pub fn parse_bytes(input: &str) -> Result<ByteSize, UnitError> {
             )),
         };
     }
+    let not_a_number = || {
+        err(
+            UnitErrorKind::NotANumber,
+            format!(
+                "`{input}` is not a byte size: the part before the unit `{suffix}` is not a number"
+            ),
+        )
+    };
     if !is_number(number) {
-        return Err(err(
-            UnitErrorKind::NotANumber,
-            format!(
-                "`{input}` is not a byte size: the part before the unit `{suffix}` is not a number"
-            ),
-        ));
+        return Err(not_a_number());
     }
-    let value: f64 = number.parse().unwrap_or(f64::NAN);
-    if !value.is_finite() {
-        return Err(err(
-            UnitErrorKind::NotANumber,
-            format!(
-                "`{input}` is not a byte size: the part before the unit `{suffix}` is not a number"
-            ),
-        ));
-    }
-    if value < 0.0 {
-        return Err(err(
+    // Elasticsearch: `(long) (Double.parseDouble(number) * unit)`.
+    match decimal::scale(number, multiplier.trailing_zeros()) {
+        None | Some(Scaled::Infinite) => Err(not_a_number()),
+        Some(Scaled::Negative) => Err(err(
             UnitErrorKind::Negative,
             format!("`{input}` is negative; a byte size must be positive"),
-        ));
-    }
-    let bytes = value * multiplier as f64;
-    if bytes >= i64::MAX as f64 {
-        return Err(err(
+        )),
+        Some(Scaled::TooLarge) => Err(err(
             UnitErrorKind::TooLarge,
             format!(
                 "`{input}` is larger than the 9223372036854775807 bytes Elasticsearch can hold"
             ),
-        ));
+        )),
+        Some(Scaled::Bytes(bytes)) => Ok(ByteSize {
+            bytes,
+            fractional: true,
+        }),
     }
-    Ok(ByteSize {
-        bytes: bytes as i64,
-        fractional: true,
-    })
 }
 
 /// Time units, in the order Elasticsearch checks the suffixes (`nanos` and
@@ -467,7 +461,138 @@ mod tests {
         assert_eq!(check_range(11, None, Some(10)), RangeCheck::AboveMax);
     }
 
+    /// What `parse_bytes` computed before `decimal::scale`, with f64 as
+    /// Elasticsearch does: the reference for a fractional byte size.
+    fn scaled_with_f64(number: &str, shift: u32) -> Option<Scaled> {
+        let value: f64 = number.parse().ok()?;
+        if !value.is_finite() {
+            return Some(Scaled::Infinite);
+        }
+        if value < 0.0 {
+            return Some(Scaled::Negative);
+        }
+        let bytes = value * (1u64 << shift) as f64;
+        Some(if bytes >= i64::MAX as f64 {
+            Scaled::TooLarge
+        } else {
+            Scaled::Bytes(bytes as i64)
+        })
+    }
+
+    fn assert_scales_like_f64(number: &str) {
+        for shift in [0, 10, 20, 30, 40, 50] {
+            assert_eq!(
+                decimal::scale(number, shift),
+                scaled_with_f64(number, shift),
+                "{number} << {shift}"
+            );
+        }
+    }
+
+    #[test]
+    fn fractional_bytes_are_the_f64_product_at_the_edges() {
+        let two_to_minus_1075 = {
+            // 5^1075 / 10^1075, written out.
+            let mut digits = vec![1u32];
+            for _ in 0..1075 {
+                let mut carry = 0;
+                for d in digits.iter_mut() {
+                    let v = *d * 5 + carry;
+                    *d = v % 10;
+                    carry = v / 10;
+                }
+                while carry > 0 {
+                    digits.push(carry % 10);
+                    carry /= 10;
+                }
+            }
+            let text: String = digits
+                .iter()
+                .rev()
+                .map(|d| char::from(b'0' + *d as u8))
+                .collect();
+            format!("0.{}{text}", "0".repeat(1075 - text.len()))
+        };
+        let long_nines = format!("0.{}", "9".repeat(2000));
+        let long_tie = format!("9007199254740993{}", "0".repeat(900));
+        let long_above_tie = format!("9007199254740993{}1", "0".repeat(900));
+        // 8192 + 2^-40: halfway between 8192 and the next double, written
+        // out (a whole byte apart once scaled by 2^50, 2048 bytes).
+        let halfway = "8192.0000000000009094947017729282379150390625";
+        let above_halfway = format!("{halfway}000000000001");
+        let below_halfway = "8192.00000000000090949470177292823791503906249999";
+        for number in [
+            "0.5",
+            "1.5",
+            ".5",
+            "1.",
+            "1.e3",
+            "+2.25",
+            "-0.0",
+            "-0.5",
+            "-1e-400",
+            "1e-400",
+            "0.99999999999999999999",
+            "0.9999999999999999",
+            "8191.99999999999999",
+            "9007199254740993",
+            "9007199254740993.0",
+            "9007199254740995",
+            "4.5e15",
+            "8388607.999999999",
+            "8388608.0",
+            "8796093022207.999",
+            "9.223372036854775807e18",
+            "9223372036854775295.0",
+            "9223372036854775296.0",
+            "1.7976931348623157e308",
+            "1.7976931348623158e308",
+            "1.797693134862315807e308",
+            "1.7976931348623159e308",
+            "1e309",
+            "-1e309",
+            "1e+",
+            "1e-",
+            "4.9406564584124654e-324",
+            "2.4703282292062328e-324",
+            "1e999999999999999999999",
+            "1e-999999999999999999999",
+            "123.456e-2",
+            &two_to_minus_1075,
+            &format!("-{two_to_minus_1075}"),
+            &long_nines,
+            &long_tie,
+            &long_above_tie,
+            halfway,
+            &above_halfway,
+            below_halfway,
+        ] {
+            assert_scales_like_f64(number);
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn fractional_bytes_are_the_f64_product(
+            number in "[+-]?[0-9]{0,22}(\\.[0-9]{0,22})?(e[+-]?[0-9]{1,3})?"
+        ) {
+            proptest::prop_assume!(is_number(&number));
+            assert_scales_like_f64(&number);
+        }
+
+        #[test]
+        fn fractional_bytes_near_doubles_are_the_f64_product(bits in 0u64..0x7ff0_0000_0000_0000, nudge in 0usize..3) {
+            // A double written out in full, and just below or above it.
+            let text = format!("{:.40e}", f64::from_bits(bits));
+            let (mantissa, exponent) = text.split_once('e').unwrap();
+            let mantissa = match nudge {
+                0 => mantissa.to_string(),
+                1 => format!("{mantissa}1"),
+                _ => mantissa.trim_end_matches('0').to_string(),
+            };
+            assert_scales_like_f64(&format!("{mantissa}e{exponent}"));
+        }
+
         #[test]
         fn parsers_never_panic(s in "\\PC{0,20}") {
             let _ = parse_bytes(&s);
