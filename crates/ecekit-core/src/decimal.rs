@@ -73,11 +73,7 @@ struct Parsed {
 
 impl Parsed {
     fn new(text: &str) -> Option<Parsed> {
-        let (negative, rest) = match text.as_bytes().first()? {
-            b'-' => (true, &text[1..]),
-            b'+' => (false, &text[1..]),
-            _ => (false, text),
-        };
+        let (negative, rest) = split_sign(text)?;
         let (mantissa, exp_text) = match rest.find(['e', 'E']) {
             Some(i) => (&rest[..i], Some(&rest[i + 1..])),
             None => (rest, None),
@@ -118,13 +114,18 @@ impl Parsed {
     }
 }
 
-/// An exponent's value, saturated far beyond any double's range.
-fn parse_exponent(text: &str) -> Option<i64> {
-    let (negative, digits) = match text.as_bytes().first()? {
+/// A leading `-` or `+` off `text`: whether it was `-`, and the rest. `None` when empty.
+fn split_sign(text: &str) -> Option<(bool, &str)> {
+    Some(match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
         _ => (false, text),
-    };
+    })
+}
+
+/// An exponent's value, saturated far beyond any double's range.
+fn parse_exponent(text: &str) -> Option<i64> {
+    let (negative, digits) = split_sign(text)?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -236,7 +237,9 @@ fn compare_scaled(a: &Big, b: &Big, shift: i64) -> Ordering {
     a.cmp(&b)
 }
 
-/// An unsigned integer of any size: 32-bit limbs, least significant first.
+/// An unsigned integer of any size: 32-bit limbs, least significant first,
+/// never with a zero limb on top (zero is one zero limb). Every operation
+/// keeps that, so comparing and counting bits need no trimming.
 #[derive(Clone)]
 struct Big(Vec<u32>);
 
@@ -277,6 +280,9 @@ impl Big {
     }
 
     fn shl(&mut self, bits: u32) {
+        if self.0 == [0] {
+            return;
+        }
         let (limbs, bits) = ((bits / 32) as usize, bits % 32);
         if bits > 0 {
             let mut carry = 0;
@@ -310,18 +316,14 @@ impl Big {
     }
 
     fn bits(&self) -> u32 {
-        let mut n = self.clone();
-        n.trim();
-        let top = *n.0.last().unwrap_or(&0);
-        (n.0.len() as u32 - 1) * 32 + (32 - top.leading_zeros())
+        let top = self.0[self.0.len() - 1];
+        (self.0.len() as u32 - 1) * 32 + (32 - top.leading_zeros())
     }
 
     fn cmp(&self, other: &Big) -> Ordering {
-        let (mut a, mut b) = (self.clone(), other.clone());
-        a.trim();
-        b.trim();
-        a.0.len()
-            .cmp(&b.0.len())
-            .then_with(|| a.0.iter().rev().cmp(b.0.iter().rev()))
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
     }
 }
