@@ -3,7 +3,6 @@
 import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,37 +19,27 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
 ];
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json',
-};
-
-/** Serves `dir` on 127.0.0.1 (a free port); resolves to { url, close }.
- * Like `make run` (scripts/serve.py), a file's `FILE.gz` goes out instead,
- * gzip-encoded, when the browser accepts gzip and dist/web ships one. */
+/** Serves `dir` on 127.0.0.1 (a free port) with `make run`'s own server,
+ * scripts/serve.py (a file's shipped `.gz` to a browser that accepts gzip);
+ * resolves to { url, close }. */
 export function serve(dir) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.join(dir, decodeURIComponent(url.pathname));
-    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
-    if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
-    const headers = { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' };
-    let body = file;
-    if (/\bgzip\b/.test(req.headers['accept-encoding'] || '') && fs.existsSync(`${file}.gz`)) {
-      body = `${file}.gz`;
-      Object.assign(headers, { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
-    }
-    fs.readFile(body, (err, data) => {
-      if (err) { res.writeHead(404).end('not found'); return; }
-      // With its length, not chunked: the browser's byte counts are the file's.
-      res.writeHead(200, { ...headers, 'Content-Length': data.length });
-      res.end(data);
+  const child = spawn('python3', [path.join(ROOT, 'scripts', 'serve.py'), '0', '127.0.0.1', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its request log is kept for the error, should it stop.
+  let log = '';
+  child.stderr.on('data', (d) => { log = (log + d).slice(-2000); });
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      const url = /http:\S+/.exec(String(d));
+      if (url) {
+        resolve({
+          url: url[0],
+          close: () => new Promise((r) => { child.once('exit', r); child.kill(); }),
+        });
+      }
     });
+    child.on('exit', (code) => reject(new Error(`scripts/serve.py exited with ${code}: ${log}`)));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((r) => server.close(r)),
-  })));
 }
 
 export async function launch(options = {}) {

@@ -5,14 +5,13 @@
 // draft with the rest of the app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import {
-  ROOT, DIST, AREAS, launchWithExtension, collectErrors, expectShell, screenshot, browser, server, usePageServer,
+  DIST, AREAS, launchWithExtension, collectErrors, expectShell, screenshot, browser, server, usePageServer,
 } from './harness.mjs';
 
 usePageServer();
@@ -132,34 +131,27 @@ test('static page: the first load transfers the size report\'s bytes, each file 
 });
 
 test('make run\'s server sends a file\'s .gz to a browser that accepts gzip, the file to one that does not', async () => {
+  // The page tests' server is make run's (scripts/serve.py).
   const web = path.join(DIST, 'web');
-  const child = spawn('python3', [path.join(ROOT, 'scripts', 'serve.py'), '0', '127.0.0.1', web]);
-  try {
-    const base = await new Promise((resolve, reject) => {
-      child.stdout.on('data', (d) => { const m = /http:\S+/.exec(String(d)); if (m) resolve(m[0]); });
-      child.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
-    });
-    const get = (url, encoding) => new Promise((resolve, reject) => {
-      http.get(url, { headers: { 'Accept-Encoding': encoding } }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      }).on('error', reject);
-    });
-    const wasm = fs.readdirSync(web).find((f) => /^ecekit_bg-[0-9a-f]+\.wasm$/.test(f));
-    for (const [url, file] of [[base, 'index.html'], [base + wasm, wasm]]) {
-      const packed = await get(url, 'gzip, deflate, br');
-      assert.equal(packed.headers['content-encoding'], 'gzip');
-      assert.deepEqual(packed.body, fs.readFileSync(path.join(web, `${file}.gz`)));
-      assert.deepEqual(zlib.gunzipSync(packed.body), fs.readFileSync(path.join(web, file)));
-      const plain = await get(url, 'identity');
-      assert.equal(plain.headers['content-encoding'], undefined);
-      assert.deepEqual(plain.body, fs.readFileSync(path.join(web, file)));
-    }
-    assert.equal((await get(base + wasm, 'gzip;q=0')).headers['content-encoding'], undefined);
-  } finally {
-    child.kill();
+  const base = server.url;
+  const get = (url, encoding) => new Promise((resolve, reject) => {
+    http.get(url, { headers: { 'Accept-Encoding': encoding } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+  const wasm = fs.readdirSync(web).find((f) => /^ecekit_bg-[0-9a-f]+\.wasm$/.test(f));
+  for (const [url, file] of [[base, 'index.html'], [base + wasm, wasm]]) {
+    const packed = await get(url, 'gzip, deflate, br');
+    assert.equal(packed.headers['content-encoding'], 'gzip');
+    assert.deepEqual(packed.body, fs.readFileSync(path.join(web, `${file}.gz`)));
+    assert.deepEqual(zlib.gunzipSync(packed.body), fs.readFileSync(path.join(web, file)));
+    const plain = await get(url, 'identity');
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.deepEqual(plain.body, fs.readFileSync(path.join(web, file)));
   }
+  assert.equal((await get(base + wasm, 'gzip;q=0')).headers['content-encoding'], undefined);
 });
 
 test('static page: the validator worker is fetched only when Validate opens', async () => {
