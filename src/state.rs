@@ -225,7 +225,7 @@ impl Draft {
 
     /// A stored draft; unknown or missing fields fall back to their defaults.
     pub fn from_json(text: &str) -> Option<Draft> {
-        Draft::from_value(&serde_json::from_str(text).ok()?)
+        Draft::from_value(&ecekit_core::json::read_value(text).ok()?)
     }
 
     /// Read field by field rather than with a derived `Deserialize`, which

@@ -97,7 +97,7 @@ impl SealedKey {
     /// fields are ignored). Read field by field rather than with a derived
     /// `Deserialize`, which costs several KB of wasm.
     pub fn from_json(text: &str) -> Option<SealedKey> {
-        let value: Value = serde_json::from_str(text).ok()?;
+        let value: Value = ecekit_core::json::read_value(text).ok()?;
         let text = |key: &str| value.get(key)?.as_str().map(str::to_string);
         let number = |key: &str| u32::try_from(value.get(key)?.as_u64()?).ok();
         Some(SealedKey {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 /// Parses an embedded file; `name` is for the panic message.
 pub(crate) fn parse(text: &str, name: &str) -> Value {
-    match serde_json::from_str(text) {
+    match crate::json::read_value(text) {
         Ok(value) => value,
         Err(e) => panic!("embedded {name} is not valid JSON: {e}"),
     }

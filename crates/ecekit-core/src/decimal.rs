@@ -59,6 +59,44 @@ pub fn scale(number: &str, shift: u32) -> Option<Scaled> {
     })
 }
 
+/// The double nearest to `number` (ties to even), which `str::parse::<f64>`
+/// also gives, for the text [`scale`] takes; `None` for other text and for a
+/// value beyond the largest double. Most numbers take the exact fast path: at
+/// most 15 significant digits and a power of ten up to 22 are both exact
+/// doubles, so one multiplication or division rounds correctly.
+pub fn to_f64(number: &str) -> Option<f64> {
+    let parsed = Parsed::new(number)?;
+    let sign = if parsed.negative { -1.0 } else { 1.0 };
+    if parsed.digits.len() <= 15 && parsed.exponent.abs() <= 22 {
+        let digits = parsed
+            .digits
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d)) as f64;
+        let power = (0..parsed.exponent.abs()).fold(1.0, |p, _| p * 10.0);
+        let value = if parsed.exponent >= 0 {
+            digits * power
+        } else {
+            digits / power
+        };
+        return Some(sign * value);
+    }
+    let Some(x) = Fraction::new(&parsed) else {
+        return Some(sign * 0.0);
+    };
+    let rounded = x.round_to_double();
+    if rounded.exponent > 1023 {
+        return None;
+    }
+    const FRACTION_BITS: u64 = (1 << 52) - 1;
+    let bits = if rounded.significand <= FRACTION_BITS {
+        // Subnormal (or zero): the biased exponent is 0.
+        rounded.significand
+    } else {
+        ((rounded.exponent + 1023) as u64) << 52 | (rounded.significand & FRACTION_BITS)
+    };
+    Some(sign * f64::from_bits(bits))
+}
+
 /// Significant digits kept: more than the 767 a double's rounding can depend on.
 const MAX_DIGITS: usize = 780;
 

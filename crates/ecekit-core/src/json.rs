@@ -483,25 +483,98 @@ pub fn type_name(value: &ast::Value<'_>) -> &'static str {
     }
 }
 
-/// The AST as a serde_json value (the last of duplicate keys wins, as in serde_json).
+/// The AST as a serde_json value (the last of duplicate keys wins, as in
+/// serde_json). A number beyond the largest double stays its text.
 pub fn to_value(value: &ast::Value<'_>) -> serde_json::Value {
-    match value {
-        ast::Value::StringLit(s) => serde_json::Value::String(s.value.to_string()),
-        ast::Value::NumberLit(n) => n
-            .value
-            .parse::<serde_json::Number>()
+    let value = value_of(value, &|n| {
+        Ok(number(n.value).map_or_else(
+            || serde_json::Value::String(n.value.to_string()),
+            serde_json::Value::Number,
+        ))
+    });
+    value.unwrap_or_else(|never: std::convert::Infallible| match never {})
+}
+
+/// Where a text stops being JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotJson {
+    /// 1-based, as in findings.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for NotJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// Reads a JSON text (RFC 8259) as a serde_json value: the engine's reader
+/// for JSON it does not validate (its own data, bodies it built, a value that
+/// may hold a key file, API responses). It reads what `serde_json::from_str`
+/// reads into the same value, except that a fraction is always the nearest
+/// double (serde_json's own parser may be one unit off in the last place),
+/// and nesting may go 200 levels deep rather than 128. It is this module's
+/// fast parser, so the web page does not also carry serde_json's (about 5 KB
+/// of gzip with its float tables). An error says where reading stopped.
+pub fn read_value(text: &str) -> Result<serde_json::Value, NotJson> {
+    let not_json = |offset: usize| {
+        let mut index = LineIndex::lazy();
+        index.extend_to(text, offset);
+        let (line, column) = index.position(text, offset);
+        NotJson { line, column }
+    };
+    let root = strict::parse_rfc(text).map_err(not_json)?;
+    value_of(&root, &|n| {
+        number(n.value)
             .map(serde_json::Value::Number)
-            .unwrap_or_else(|_| serde_json::Value::String(n.value.to_string())),
+            .ok_or(n.range.start)
+    })
+    .map_err(not_json)
+}
+
+/// A JSON number as serde_json reads it: an integer that fits `u64` or
+/// `i64` stays an integer, any other is the nearest double (`-0` as well).
+/// `None` beyond the largest double.
+pub fn number(literal: &str) -> Option<serde_json::Number> {
+    if !literal.contains(['.', 'e', 'E']) {
+        if let Ok(n) = literal.parse::<u64>() {
+            return Some(n.into());
+        }
+        if let Ok(n @ ..0) = literal.parse::<i64>() {
+            return Some(n.into());
+        }
+    }
+    serde_json::Number::from_f64(crate::decimal::to_f64(literal)?)
+}
+
+/// The AST as a value, with `number` for each number (which may fail).
+fn value_of<E>(
+    value: &ast::Value<'_>,
+    number: &impl Fn(&ast::NumberLit<'_>) -> Result<serde_json::Value, E>,
+) -> Result<serde_json::Value, E> {
+    Ok(match value {
+        ast::Value::StringLit(s) => serde_json::Value::String(s.value.to_string()),
+        ast::Value::NumberLit(n) => number(n)?,
         ast::Value::BooleanLit(b) => serde_json::Value::Bool(b.value),
         ast::Value::NullKeyword(_) => serde_json::Value::Null,
-        ast::Value::Array(a) => serde_json::Value::Array(a.elements.iter().map(to_value).collect()),
-        ast::Value::Object(o) => serde_json::Value::Object(
-            o.properties
-                .iter()
-                .map(|p| (p.name.as_str().to_string(), to_value(&p.value)))
-                .collect(),
-        ),
-    }
+        // Loops rather than `collect` into a `Result`: the same work in
+        // less of the web page's code (`BTreeMap::from_iter` sorts first).
+        ast::Value::Array(a) => {
+            let mut list = Vec::with_capacity(a.elements.len());
+            for element in &a.elements {
+                list.push(value_of(element, number)?);
+            }
+            serde_json::Value::Array(list)
+        }
+        ast::Value::Object(o) => {
+            let mut map = serde_json::Map::new();
+            for p in &o.properties {
+                map.insert(p.name.as_str().to_string(), value_of(&p.value, number)?);
+            }
+            serde_json::Value::Object(map)
+        }
+    })
 }
 
 #[cfg(test)]
@@ -585,5 +658,143 @@ mod tests {
     #[test]
     fn pointer_escapes_tilde_and_slash() {
         assert_eq!(pointer("/a", "b/c~d"), "/a/b~1c~0d");
+    }
+
+    /// `read_value` against serde_json: both accept the text or both
+    /// refuse it, with the same value when they accept. (Numbers here are
+    /// ones serde_json's own float parsing rounds correctly.)
+    fn reads_like_serde_json(text: &str) {
+        let serde = serde_json::from_str::<serde_json::Value>(text);
+        match (read_value(text), serde) {
+            (Ok(ours), Ok(theirs)) => assert_eq!(ours, theirs, "{text:?}"),
+            (Err(_), Err(_)) => {}
+            (ours, theirs) => panic!("{text:?}: read_value {ours:?}, serde_json {theirs:?}"),
+        }
+    }
+
+    #[test]
+    fn read_value_reads_what_serde_json_reads() {
+        let texts = [
+            r#"{"a": [1, -2.5e+3, 0, 1E9, 0.1, true, false, null, "x"], "a": {}}"#,
+            "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u0041z\"",
+            "\"\\ud83d\\ude00 and \\uD834\\uDD1E\"",
+            " \t\r\n[]\n",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "-0",
+            "-0.0",
+            "0e0",
+            "1e308",
+            "123456789012345678901234567890",
+            "2.2250738585072014e-308",
+            "5e-324",
+            // Refused by both.
+            "",
+            "1e309",
+            "-1e400",
+            "[\"\\ud83d\"]",
+            "[\"\\ude00\"]",
+            "[\"\\ud83d\\u0041\"]",
+            "[\"raw\ttab\"]",
+            "[\"raw\u{1}control\"]",
+            "\u{0B}[]",
+            "\u{0C}[]",
+            "\u{A0}[]",
+            "\u{feff}{}",
+            "[1,]",
+            "{\"a\": 1,}",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[+1]",
+            "[NaN]",
+            "[true/**/]",
+            "{} {}",
+            "[\"open",
+            "{\"a\" 1}",
+            "{'a': 1}",
+        ];
+        for text in texts {
+            reads_like_serde_json(text);
+        }
+        assert_eq!(
+            read_value("-0").unwrap().as_f64().map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
+    }
+
+    #[test]
+    fn read_value_says_where_reading_stopped() {
+        let at = |text: &str| read_value(text).unwrap_err().to_string();
+        assert_eq!(at("{\"a\": 1,}"), "line 1, column 9");
+        assert_eq!(at("{\n  \"a\" 1\n}"), "line 2, column 7");
+        assert_eq!(at("[\n\"é\", \"open"), "line 2, column 11");
+        assert_eq!(at("[\"a\", \"b\\x\"]"), "line 1, column 9");
+        assert_eq!(at("[\"tab\there\"]"), "line 1, column 6");
+        assert_eq!(at("[1, 2e999]"), "line 1, column 5");
+        assert_eq!(at("{} x"), "line 1, column 4");
+        assert_eq!(at(""), "line 1, column 1");
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(read_value(&deep(200)).is_ok());
+        assert_eq!(
+            read_value(&deep(201)).unwrap_err().to_string(),
+            "line 1, column 201"
+        );
+    }
+
+    #[test]
+    fn numbers_are_the_nearest_double_or_an_integer() {
+        // Halfway between 1 and the next double: ties to even give 1, as
+        // Rust's `f64` parsing (and Java's) does; serde_json's own parser
+        // gives the next double, one unit off in the last place.
+        let text = "1.00000000000000011102230246251565404236316680908203125";
+        let serde: f64 = serde_json::from_str(text).unwrap();
+        assert_eq!(serde, 1.0000000000000002);
+        assert_eq!(number(text).and_then(|n| n.as_f64()), Some(1.0));
+        assert_eq!(
+            number("2.2250738585072011e-308").and_then(|n| n.as_f64()),
+            "2.2250738585072011e-308".parse().ok()
+        );
+        assert_eq!(number("42"), Some(42u64.into()));
+        assert_eq!(number("-42"), Some((-42i64).into()));
+        assert_eq!(number("4.2e1").and_then(|n| n.as_f64()), Some(42.0));
+        assert_eq!(number("1e400"), None);
+        // The AST keeps an out-of-range number as its text.
+        let doc = parse("[1e400]");
+        assert_eq!(
+            to_value(doc.root.as_ref().unwrap()),
+            serde_json::json!(["1e400"])
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn near_json_reads_like_serde_json(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("{"), proptest::strategy::Just("}"),
+                    proptest::strategy::Just("["), proptest::strategy::Just("]"),
+                    proptest::strategy::Just(","), proptest::strategy::Just(":"),
+                    proptest::strategy::Just("\"k\""), proptest::strategy::Just("\"v\\n\""),
+                    proptest::strategy::Just("\"\\u00e9\""), proptest::strategy::Just("\"\\ud83d\\ude00\""),
+                    proptest::strategy::Just("1"), proptest::strategy::Just("-0.5e2"),
+                    proptest::strategy::Just("0.1"), proptest::strategy::Just("-0"),
+                    proptest::strategy::Just("true"), proptest::strategy::Just("null"),
+                    proptest::strategy::Just(" "), proptest::strategy::Just("\n"),
+                    proptest::strategy::Just("\u{A0}"), proptest::strategy::Just("\u{1}"),
+                    proptest::strategy::Just("/"), proptest::strategy::Just("x"),
+                ],
+                0..30,
+            )
+        ) {
+            reads_like_serde_json(&parts.concat());
+        }
+
+        #[test]
+        fn any_text_reads_like_serde_json(text in "[ \\t\\n{}\\[\\],:\"\\\\a-fu0-9.eE+\\-]{0,30}") {
+            reads_like_serde_json(&text);
+        }
     }
 }

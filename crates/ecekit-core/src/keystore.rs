@@ -44,9 +44,7 @@ impl SecretValue {
     pub fn from_file_content(text: String) -> SecretValue {
         let trimmed = text.trim_start();
         if trimmed.starts_with('{') {
-            if let Ok(v @ serde_json::Value::Object(_)) =
-                serde_json::from_str::<serde_json::Value>(&text)
-            {
+            if let Ok(v @ serde_json::Value::Object(_)) = crate::json::read_value(&text) {
                 return SecretValue::Json(v);
             }
         }
@@ -1086,7 +1084,7 @@ fn check_file_string(
         return;
     }
     let gcs = known.is_some_and(|k| k.provider == Provider::Gcs);
-    match serde_json::from_str::<serde_json::Value>(text) {
+    match crate::json::read_value(text) {
         Ok(serde_json::Value::Object(map)) => {
             c.push(
                 Severity::Warning,

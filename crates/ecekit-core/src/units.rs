@@ -479,6 +479,8 @@ mod tests {
         })
     }
 
+    /// `decimal` against f64: the scaled byte sizes, and the double itself
+    /// (which JSON numbers get from `decimal::to_f64`).
     fn assert_scales_like_f64(number: &str) {
         for shift in [0, 10, 20, 30, 40, 50] {
             assert_eq!(
@@ -487,6 +489,12 @@ mod tests {
                 "{number} << {shift}"
             );
         }
+        let double = number.parse::<f64>().ok().filter(|v| v.is_finite());
+        assert_eq!(
+            decimal::to_f64(number).map(f64::to_bits),
+            double.map(f64::to_bits),
+            "{number} as a double"
+        );
     }
 
     #[test]

@@ -606,12 +606,8 @@ impl KeystoreDiff {
 /// Compares the key names the keystore holds with a PATCH body: keys with a
 /// value are added or replaced; `{}`, `null` or `"value": null` removes.
 pub fn keystore_diff(current: &[String], patch_body: &str) -> Result<KeystoreDiff, ParseError> {
-    let v: Value = serde_json::from_str(patch_body).map_err(|e| ParseError {
-        message: format!(
-            "the keystore body is not JSON (line {}, column {})",
-            e.line(),
-            e.column()
-        ),
+    let v: Value = crate::json::read_value(patch_body).map_err(|e| ParseError {
+        message: format!("the keystore body is not JSON ({e})"),
     })?;
     let secrets = v
         .get("secrets")

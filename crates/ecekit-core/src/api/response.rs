@@ -47,7 +47,7 @@ fn parse_json(body: &str, what: &str) -> Result<Value, ParseError> {
             "expected {what}, got an empty body"
         )));
     }
-    serde_json::from_str(body).map_err(|e| {
+    crate::json::read_value(body).map_err(|e| {
         ParseError::new(format!(
             "expected {what}, got a body that is not JSON ({e}): {}",
             snippet(body)
@@ -61,7 +61,7 @@ fn unwrap_generic(v: Value) -> Value {
     if let Value::Object(map) = &v {
         if map.len() == 1 {
             if let Some(Value::String(inner)) = map.get("value") {
-                if let Ok(parsed) = serde_json::from_str::<Value>(inner) {
+                if let Ok(parsed) = crate::json::read_value(inner) {
                     return parsed;
                 }
             }
@@ -242,7 +242,7 @@ pub fn parse_error(
 ) -> ApiError {
     let mut errors = Vec::new();
     let mut raw = None;
-    match serde_json::from_str::<Value>(body).map(unwrap_generic) {
+    match crate::json::read_value(body).map(unwrap_generic) {
         Ok(v) if v.get("errors").is_some() => match failed_reply_elements(&v) {
             Ok(list) => errors = list,
             Err(_) => raw = Some(snippet(body)),
@@ -662,7 +662,7 @@ impl TokenResponse {
 /// Parses `TokenResponse` (`{"token", "session_expiration_time"}`). Error
 /// messages never include the body (it holds the token).
 pub fn parse_token_response(body: &str) -> Result<TokenResponse, ParseError> {
-    let v: Value = serde_json::from_str(body).map_err(|_| {
+    let v: Value = crate::json::read_value(body).map_err(|_| {
         ParseError::new("expected TokenResponse {\"token\", \"session_expiration_time\"}, got a body that is not JSON")
     })?;
     let token = str_field(&v, "token")

@@ -22,23 +22,50 @@ const MAX_DEPTH: usize = 200;
 
 /// The document's one value, or `None` when jsonc-parser must decide.
 pub(super) fn parse(text: &str) -> Option<Value<'_>> {
+    parse_as(text, Grammar::Jsonc).ok()
+}
+
+/// The document's one value if `text` is JSON as RFC 8259 writes it, or the
+/// byte offset where reading stopped.
+pub(super) fn parse_rfc(text: &str) -> Result<Value<'_>, usize> {
+    parse_as(text, Grammar::Rfc)
+}
+
+/// What the parser accepts.
+#[derive(Clone, Copy, PartialEq)]
+enum Grammar {
+    /// The subset of jsonc-parser's strict parse this module's doc names.
+    Jsonc,
+    /// RFC 8259: only its four whitespace characters, no raw control
+    /// characters in strings, and `\u` surrogate pairs decoded.
+    Rfc,
+}
+
+fn parse_as(text: &str, grammar: Grammar) -> Result<Value<'_>, usize> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        grammar,
     };
     p.skip_ws();
-    let value = p.value()?;
+    let value = p.value().ok_or(p.pos)?;
     p.skip_ws();
-    (p.pos == p.bytes.len()).then_some(value)
+    if p.pos == p.bytes.len() {
+        Ok(value)
+    } else {
+        Err(p.pos)
+    }
 }
 
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
+    /// Where reading is; after a failure, where it stopped.
     pos: usize,
     depth: usize,
+    grammar: Grammar,
 }
 
 impl<'a> Parser<'a> {
@@ -50,7 +77,9 @@ impl<'a> Parser<'a> {
     fn skip_ws(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => self.pos += 1,
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                0x0B | 0x0C | 0x80.. if self.grammar == Grammar::Rfc => return,
+                0x0B | 0x0C => self.pos += 1,
                 0x80.. => match self.text[self.pos..].chars().next() {
                     Some(c) if c.is_whitespace() => self.pos += c.len_utf8(),
                     _ => return,
@@ -143,38 +172,49 @@ impl<'a> Parser<'a> {
 
     /// A double-quoted string: borrowed from the input unless it has escapes.
     fn string(&mut self) -> Option<StringLit<'a>> {
+        let mut i = self.pos + 1;
+        let string = self.string_to(&mut i);
+        if string.is_none() {
+            self.pos = i;
+        }
+        string
+    }
+
+    /// [`Self::string`], reading with `i` (which stays where reading stopped).
+    fn string_to(&mut self, i: &mut usize) -> Option<StringLit<'a>> {
         let start = self.pos;
         let body = start + 1;
-        let mut i = body;
+        let rfc = self.grammar == Grammar::Rfc;
         loop {
-            match *self.bytes.get(i)? {
+            match *self.bytes.get(*i)? {
                 b'"' => {
-                    self.pos = i + 1;
+                    self.pos = *i + 1;
                     return Some(StringLit {
                         range: Range::new(start, self.pos),
-                        value: Cow::Borrowed(&self.text[body..i]),
+                        value: Cow::Borrowed(&self.text[body..*i]),
                     });
                 }
                 b'\\' => break,
-                _ => i += 1,
+                ..=0x1F if rfc => return None,
+                _ => *i += 1,
             }
         }
         // Escapes: decode into an owned string.
-        let mut out = String::with_capacity(i - body + 8);
+        let mut out = String::with_capacity(*i - body + 8);
         let mut run = body;
         loop {
-            match *self.bytes.get(i)? {
+            match *self.bytes.get(*i)? {
                 b'"' => {
-                    out.push_str(&self.text[run..i]);
-                    self.pos = i + 1;
+                    out.push_str(&self.text[run..*i]);
+                    self.pos = *i + 1;
                     return Some(StringLit {
                         range: Range::new(start, self.pos),
                         value: Cow::Owned(out),
                     });
                 }
                 b'\\' => {
-                    out.push_str(&self.text[run..i]);
-                    let decoded = match *self.bytes.get(i + 1)? {
+                    out.push_str(&self.text[run..*i]);
+                    let decoded = match *self.bytes.get(*i + 1)? {
                         b'"' => '"',
                         b'\\' => '\\',
                         b'/' => '/',
@@ -184,25 +224,44 @@ impl<'a> Parser<'a> {
                         b'r' => '\r',
                         b't' => '\t',
                         b'u' => {
-                            let hex = self.bytes.get(i + 2..i + 6)?;
-                            let mut code = 0u32;
-                            for &h in hex {
-                                code = code * 16 + char::from(h).to_digit(16)?;
+                            let code = self.hex4(*i + 2)?;
+                            *i += 4;
+                            match code {
+                                // A pair: the high half, then `\u` and the low half.
+                                0xD800..=0xDBFF
+                                    if rfc && self.bytes.get(*i + 2..*i + 4) == Some(b"\\u") =>
+                                {
+                                    let low = self
+                                        .hex4(*i + 4)
+                                        .filter(|c| (0xDC00..=0xDFFF).contains(c))?;
+                                    *i += 6;
+                                    char::from_u32(
+                                        0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00),
+                                    )?
+                                }
+                                // Lone halves are not text; in jsonc-parser's
+                                // grammar the pairs are left to it as well.
+                                _ => char::from_u32(code)?,
                             }
-                            // Surrogates (pairs or not) are left to jsonc-parser.
-                            let c = char::from_u32(code)?;
-                            i += 4;
-                            c
                         }
                         _ => return None,
                     };
                     out.push(decoded);
-                    i += 2;
-                    run = i;
+                    *i += 2;
+                    run = *i;
                 }
-                _ => i += 1,
+                ..=0x1F if rfc => return None,
+                _ => *i += 1,
             }
         }
+    }
+
+    /// The four hex digits at `at` (of a `\u` escape).
+    fn hex4(&self, at: usize) -> Option<u32> {
+        self.bytes
+            .get(at..at + 4)?
+            .iter()
+            .try_fold(0, |code, &h| Some(code * 16 + char::from(h).to_digit(16)?))
     }
 
     fn enter(&mut self) -> Option<()> {

@@ -11,7 +11,7 @@ pub fn aws_cli_create_policy(
     policy_json: &str,
     policy_name: &str,
 ) -> Result<Rendered, RenderError> {
-    serde_json::from_str::<serde_json::Value>(policy_json)
+    crate::json::read_value(policy_json)
         .map_err(|e| RenderError::new(format!("the policy is not JSON ({e}): fix it first")))?;
     if policy_name.is_empty()
         || policy_name.len() > 128

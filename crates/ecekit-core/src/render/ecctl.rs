@@ -104,16 +104,15 @@ pub fn ecctl(request: &Request, options: &RenderOptions) -> Result<Rendered, Ren
                 .body
                 .as_deref()
                 .ok_or_else(|| RenderError::new("platform-repository-put needs a body"))?;
-            let v: serde_json::Value = serde_json::from_str(body).map_err(|e| {
+            let v: serde_json::Value = crate::json::read_value(body).map_err(|e| {
                 RenderError::new(format!("the repository body is not JSON ({e}): fix it first"))
             })?;
             let kind = v.get("type").and_then(|t| t.as_str()).unwrap_or("s3");
             let settings = v.get("settings").ok_or_else(|| {
                 RenderError::new("the repository body has no \"settings\": ecctl needs them as its --settings file")
             })?;
-            let content = serde_json::to_string_pretty(settings)
-                .map_err(|e| RenderError::new(e.to_string()))?
-                + "\n";
+            // A `Value` always serializes: its keys are strings.
+            let content = serde_json::to_string_pretty(settings).expect("a JSON value serializes") + "\n";
             let name = request
                 .repository
                 .as_deref()

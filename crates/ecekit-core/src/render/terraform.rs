@@ -64,7 +64,7 @@ pub fn terraform(request: &Request) -> Result<Rendered, RenderError> {
 
 fn keystore(request: &Request) -> Result<Rendered, RenderError> {
     let body = request.body.as_deref().unwrap_or("");
-    let v: Value = serde_json::from_str(body).map_err(|e| {
+    let v: Value = crate::json::read_value(body).map_err(|e| {
         RenderError::new(format!("the keystore body is not JSON ({e}): fix it first"))
     })?;
     let secrets = v
@@ -157,7 +157,7 @@ fn is_secret_setting(name: &str) -> bool {
 
 fn platform_repository(request: &Request) -> Result<Rendered, RenderError> {
     let body = request.body.as_deref().unwrap_or("");
-    let v: Value = serde_json::from_str(body).map_err(|e| {
+    let v: Value = crate::json::read_value(body).map_err(|e| {
         RenderError::new(format!(
             "the repository body is not JSON ({e}): fix it first"
         ))
@@ -220,7 +220,7 @@ pub fn terraform_aws_iam_policy(
     policy_json: &str,
     policy_name: &str,
 ) -> Result<Rendered, RenderError> {
-    let v: Value = serde_json::from_str(policy_json)
+    let v: Value = crate::json::read_value(policy_json)
         .map_err(|e| RenderError::new(format!("the policy is not JSON ({e}): fix it first")))?;
     let mut taken = Vec::new();
     let label = identifier(policy_name, &mut taken);

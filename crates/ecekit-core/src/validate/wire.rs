@@ -20,7 +20,7 @@ impl Report {
     /// wrong: it means the worker and the page come from different builds.
     pub fn from_json(text: &str) -> Result<Report, String> {
         let root: Value =
-            serde_json::from_str(text).map_err(|e| format!("the report is not JSON: {e}"))?;
+            crate::json::read_value(text).map_err(|e| format!("the report is not JSON: {e}"))?;
         let kind = str_at(&root, "kind")?;
         Ok(Report {
             kind: DocumentKind::parse(kind).ok_or_else(|| format!("unknown kind `{kind}`"))?,
