@@ -3,10 +3,10 @@
 //! - `repository-settings.json` with only the sections and the keys the
 //!   engine reads. The file keeps its sources, notes and the rule sets other
 //!   tools use; the web page need not carry them (about 6.5 KB of gzip).
-//! - `snapshot-s3.json` for the policy generator: the S3 service tables with
-//!   only the actions a snapshot repository needs, and the current policy
-//!   version (about 7 KB of gzip less than `s3-actions.json` and
-//!   `iam-policy.json`).
+//! - `snapshot-s3.json` for the policy generator: the actions a snapshot
+//!   repository needs, which of them take `s3:prefix`, and the current policy
+//!   version, instead of `s3-actions.json` and `iam-policy.json` (the S3
+//!   service tables and the code that indexes them).
 //! - `request-endpoints.json` for the request builder: the endpoints of the
 //!   paths it sends to, out of the whole API table (`api-paths.json`, about
 //!   12 KB of gzip with its matching code).
@@ -115,39 +115,31 @@ fn request_endpoints() {
     write("request-endpoints.json", Value::Object(out));
 }
 
-/// `policy::data::snapshot` reads this; a test there checks that it agrees
-/// with the full tables.
+/// `policy::data::snapshot` reads this: the snapshot action lists, the bucket
+/// actions that take the `s3:prefix` condition key (to limit listing to the
+/// base path), and the current policy version. A test there checks them
+/// against the full tables.
 fn snapshot_s3() {
     let s3 = read("s3-actions.json");
     let iam = read("iam-policy.json");
-    let snapshot = &s3["snapshot"];
-    let wanted: Vec<&str> = ["bucket_actions", "object_actions"]
-        .iter()
-        .flat_map(|list| snapshot[list].as_array().expect("a list of actions"))
-        .map(|a| a.as_str().expect("an action name"))
-        .collect();
-    let actions: Map<String, Value> = s3["actions"]
-        .as_object()
-        .expect("s3-actions.json has actions")
-        .iter()
-        .filter(|(name, _)| wanted.contains(&name.as_str()))
-        .map(|(name, action)| (name.clone(), action.clone()))
-        .collect();
-    assert_eq!(
-        actions.len(),
-        wanted.len(),
-        "every snapshot action is in s3-actions.json"
-    );
     let mut kept = Map::new();
-    for key in [
-        "resource_types",
-        "condition_keys",
-        "common_condition_keys",
-        "snapshot",
-    ] {
-        kept.insert(key.into(), s3[key].clone());
+    for list in ["bucket_actions", "object_actions", "kms_actions"] {
+        kept.insert(list.into(), s3["snapshot"][list].clone());
     }
-    kept.insert("actions".into(), Value::Object(actions));
+    let takes_prefix: Vec<Value> = kept["bucket_actions"]
+        .as_array()
+        .expect("a list of actions")
+        .iter()
+        .filter(|name| {
+            let action = &s3["actions"][name.as_str().expect("an action name")];
+            assert!(action.is_object(), "s3-actions.json has no {name}");
+            action["conditions"]
+                .as_array()
+                .is_some_and(|keys| keys.iter().any(|k| k == "s3:prefix"))
+        })
+        .cloned()
+        .collect();
+    kept.insert("prefix_bucket_actions".into(), Value::Array(takes_prefix));
     kept.insert("current_version".into(), iam["versions"]["current"].clone());
     write("snapshot-s3.json", Value::Object(kept));
 }

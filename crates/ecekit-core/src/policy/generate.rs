@@ -166,11 +166,11 @@ pub fn generate(opts: &PolicyOptions) -> Result<GeneratedPolicy, Vec<FieldError>
         )),
         Some(path) => {
             let prefix_key = "s3:prefix";
-            let (with_key, without_key): (Vec<String>, Vec<String>) =
-                d.bucket_actions.iter().cloned().partition(|a| {
-                    d.s3.action(a)
-                        .is_some_and(|i| d.s3.actions[i].supports_key(prefix_key))
-                });
+            let (with_key, without_key): (Vec<String>, Vec<String>) = d
+                .bucket_actions
+                .iter()
+                .cloned()
+                .partition(|a| d.prefix_bucket_actions.contains(a));
             statements.push(statement(
                 "SnapshotListBasePath",
                 s3(&with_key),
