@@ -3,6 +3,7 @@
 //! - `repository-settings.json` with only the sections and the keys the
 //!   engine reads. The file keeps its sources, notes and the rule sets other
 //!   tools use; the web page need not carry them (about 6.5 KB of gzip).
+//! - `settings-rules.json` without its comments.
 //! - `snapshot-s3.json` for the policy generator: the actions a snapshot
 //!   repository needs, which of them take `s3:prefix`, and the current policy
 //!   version, instead of `s3-actions.json` and `iam-policy.json` (the S3
@@ -80,6 +81,7 @@ fn write(name: &str, value: Value) {
 
 fn main() {
     repository_settings();
+    settings_rules();
     snapshot_s3();
     request_endpoints();
 }
@@ -189,6 +191,23 @@ fn repository_settings() {
         }
     }
     write(FILE, Value::Object(kept));
+}
+
+/// `settings-rules.json` without its `$comment`s (and minified, as every copy).
+fn settings_rules() {
+    fn drop_comments(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.remove("$comment");
+                map.values_mut().for_each(drop_comments);
+            }
+            Value::Array(list) => list.iter_mut().for_each(drop_comments),
+            _ => {}
+        }
+    }
+    let mut rules = read("settings-rules.json");
+    drop_comments(&mut rules);
+    write("settings-rules.json", rules);
 }
 
 fn keep_keys(object: &mut Value, keys: &[&str]) {

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 // The sections of the file this module reads, minified by build.rs.
 const CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/repository-settings.json"));
-const RULES_JSON: &str = include_str!("../data/settings-rules.json");
+const RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/settings-rules.json"));
 
 /// The repository types ecekit knows, in the order forms list them.
 pub const REPOSITORY_TYPES: [&str; 6] = ["s3", "gcs", "azure", "fs", "url", "source"];
@@ -423,16 +423,16 @@ fn build_setting(raw: &Value, help: Option<String>) -> SettingSpec {
 }
 
 fn load() -> Catalog {
-    load_from(CATALOG_JSON)
+    load_from(CATALOG_JSON, RULES_JSON)
 }
 
-/// The catalog from `catalog_json`: the trimmed copy build.rs makes, or (in a
-/// test) the whole data file.
-fn load_from(catalog_json: &str) -> Catalog {
+/// The catalog from the trimmed copies build.rs makes, or (in a test) the
+/// whole data files.
+fn load_from(catalog_json: &str, rules_json: &str) -> Catalog {
     // The data is embedded and checked by the tests: a parse failure is a
     // build defect, never a user input problem.
     let raw = data_file::parse(catalog_json, "repository-settings.json");
-    let rules = data_file::parse(RULES_JSON, "settings-rules.json");
+    let rules = data_file::parse(rules_json, "settings-rules.json");
     let help = section(&rules, "help");
 
     let common = data_file::array(&raw, "common_blobstore_repository_settings");
@@ -894,10 +894,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_trimmed_copy_gives_the_catalog_of_the_whole_file() {
-        let whole = load_from(include_str!("../data/repository-settings.json"));
+    fn the_trimmed_copies_give_the_catalog_of_the_whole_files() {
+        let whole = load_from(
+            include_str!("../data/repository-settings.json"),
+            include_str!("../data/settings-rules.json"),
+        );
         assert_eq!(format!("{whole:?}"), format!("{:?}", catalog()));
         assert!(CATALOG_JSON.len() < 20_000, "build.rs trims the copy");
+        assert!(
+            !RULES_JSON.contains("$comment"),
+            "build.rs drops the comments"
+        );
     }
 
     #[test]
