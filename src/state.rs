@@ -10,7 +10,7 @@ use ecekit_core::{catalog, Platform};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -477,7 +477,7 @@ fn row(draft: &mut Draft, id: u32, change: impl FnOnce(&mut KeystoreRow)) {
 /// Secret values, by keystore row id. Memory only: no serde, no storage;
 /// cleared on reload. `Debug` never shows the values.
 #[derive(Clone, Default, PartialEq)]
-pub struct Secrets(pub HashMap<u32, Rc<str>>);
+pub struct Secrets(pub BTreeMap<u32, Rc<str>>);
 
 impl std::fmt::Debug for Secrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
