@@ -533,10 +533,10 @@ pub fn read_value(text: &str) -> Result<serde_json::Value, NotJson> {
     .map_err(not_json)
 }
 
-/// A JSON number as serde_json reads it: an integer that fits `u64` or
-/// `i64` stays an integer, any other is the nearest double (`-0` as well).
-/// `None` beyond the largest double.
-pub fn number(literal: &str) -> Option<serde_json::Number> {
+/// A number literal the parser accepted, as serde_json reads it: an integer
+/// that fits `u64` or `i64` stays an integer, any other is the nearest
+/// double (`-0` as well). `None` beyond the largest double.
+fn number(literal: &str) -> Option<serde_json::Number> {
     if !literal.contains(['.', 'e', 'E']) {
         if let Ok(n) = literal.parse::<u64>() {
             return Some(n.into());
@@ -733,6 +733,10 @@ mod tests {
         assert_eq!(at("[\n\"é\", \"open"), "line 2, column 11");
         assert_eq!(at("[\"a\", \"b\\x\"]"), "line 1, column 9");
         assert_eq!(at("[\"tab\there\"]"), "line 1, column 6");
+        // A bad escape: at its backslash (a lone or broken surrogate too).
+        assert_eq!(at("[\"\\ud83d\\ud83d\\ude00\"]"), "line 1, column 3");
+        assert_eq!(at("[\"abc\\ud800x\"]"), "line 1, column 6");
+        assert_eq!(at("[\"\\u00e9\\q\"]"), "line 1, column 9");
         assert_eq!(at("[1, 2e999]"), "line 1, column 5");
         assert_eq!(at("{} x"), "line 1, column 4");
         assert_eq!(at(""), "line 1, column 1");

@@ -214,46 +214,51 @@ impl<'a> Parser<'a> {
                 }
                 b'\\' => {
                     out.push_str(&self.text[run..*i]);
-                    let decoded = match *self.bytes.get(*i + 1)? {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{08}',
-                        b'f' => '\u{0C}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let code = self.hex4(*i + 2)?;
-                            *i += 4;
-                            match code {
-                                // A pair: the high half, then `\u` and the low half.
-                                0xD800..=0xDBFF
-                                    if rfc && self.bytes.get(*i + 2..*i + 4) == Some(b"\\u") =>
-                                {
-                                    let low = self
-                                        .hex4(*i + 4)
-                                        .filter(|c| (0xDC00..=0xDFFF).contains(c))?;
-                                    *i += 6;
-                                    char::from_u32(
-                                        0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00),
-                                    )?
-                                }
-                                // Lone halves are not text; in jsonc-parser's
-                                // grammar the pairs are left to it as well.
-                                _ => char::from_u32(code)?,
-                            }
-                        }
-                        _ => return None,
-                    };
+                    // A bad escape leaves `i` on its backslash.
+                    let (decoded, len) = self.escape(*i)?;
                     out.push(decoded);
-                    *i += 2;
+                    *i += len;
                     run = *i;
                 }
                 ..=0x1F if rfc => return None,
                 _ => *i += 1,
             }
         }
+    }
+
+    /// The escape at `at` (a backslash): its character and its length.
+    fn escape(&self, at: usize) -> Option<(char, usize)> {
+        let simple = match *self.bytes.get(at + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{08}',
+            b'f' => '\u{0C}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let code = self.hex4(at + 2)?;
+                return match code {
+                    // A pair: the high half, then `\u` and the low half.
+                    0xD800..=0xDBFF
+                        if self.grammar == Grammar::Rfc
+                            && self.bytes.get(at + 6..at + 8) == Some(b"\\u") =>
+                    {
+                        let low = self
+                            .hex4(at + 8)
+                            .filter(|c| (0xDC00..=0xDFFF).contains(c))?;
+                        let c = char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))?;
+                        Some((c, 12))
+                    }
+                    // Lone halves are not text; in jsonc-parser's grammar
+                    // the pairs are left to it as well.
+                    _ => Some((char::from_u32(code)?, 6)),
+                };
+            }
+            _ => return None,
+        };
+        Some((simple, 2))
     }
 
     /// The four hex digits at `at` (of a `\u` escape).
