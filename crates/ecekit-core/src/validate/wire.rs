@@ -16,68 +16,79 @@ impl Report {
         serde_json::to_string(self).expect("a report always serializes")
     }
 
-    /// Reads what [`Report::to_json`] wrote. The error says which field is
-    /// wrong: it means the worker and the page come from different builds.
+    /// Reads what [`Report::to_json`] wrote. An error means the worker and
+    /// the page come from different builds; it names the first field that
+    /// does not read (one message, rather than one per field and type, which
+    /// the page would carry as code).
     pub fn from_json(text: &str) -> Result<Report, String> {
-        let root: Value =
+        let root =
             crate::json::read_value(text).map_err(|e| format!("the report is not JSON: {e}"))?;
-        let kind = str_at(&root, "kind")?;
-        Ok(Report {
-            kind: DocumentKind::parse(kind).ok_or_else(|| format!("unknown kind `{kind}`"))?,
-            detected: root
-                .get("detected")
-                .and_then(Value::as_bool)
-                .ok_or("`detected` is not true or false")?,
-            findings: root
-                .get("findings")
-                .and_then(Value::as_array)
-                .ok_or("`findings` is not a list")?
-                .iter()
-                .map(finding)
-                .collect::<Result<_, _>>()?,
-        })
+        let mut missing = "";
+        let report = read_report(&root, &mut missing);
+        report.ok_or_else(|| format!("`{missing}` does not read"))
     }
 }
 
-fn str_at<'a>(value: &'a Value, key: &str) -> Result<&'a str, String> {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("`{key}` is not a string"))
+/// `missing` names the field being read when reading fails.
+fn read_report(root: &Value, missing: &mut &'static str) -> Option<Report> {
+    let mut at = |value: &'static str| {
+        *missing = value;
+    };
+    at("kind");
+    let kind = DocumentKind::parse(root.get("kind")?.as_str()?)?;
+    at("detected");
+    let detected = root.get("detected")?.as_bool()?;
+    at("findings");
+    let list = root.get("findings")?.as_array()?;
+    let mut findings = Vec::with_capacity(list.len());
+    for value in list {
+        findings.push(finding(value, &mut at)?);
+    }
+    Some(Report {
+        kind,
+        detected,
+        findings,
+    })
 }
 
-fn usize_at(value: &Value, key: &str) -> Result<usize, String> {
-    value
-        .get(key)
-        .and_then(Value::as_u64)
-        .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| format!("`{key}` is not a position"))
-}
-
-fn finding(value: &Value) -> Result<Finding, String> {
-    let severity = str_at(value, "severity")?;
-    let severity =
-        Severity::parse(severity).ok_or_else(|| format!("unknown severity `{severity}`"))?;
-    let location = value.get("location").ok_or("a finding has no location")?;
-    let fix = match value.get("fix") {
+fn finding(value: &Value, at: &mut impl FnMut(&'static str)) -> Option<Finding> {
+    let mut str_at = |value: &Value, key: &'static str| -> Option<String> {
+        at(key);
+        Some(value.get(key)?.as_str()?.to_string())
+    };
+    let severity = Severity::parse(&str_at(value, "severity")?)?;
+    let code = intern(&str_at(value, "code")?);
+    let message = str_at(value, "message")?;
+    let help = str_at(value, "help")?;
+    let location = value.get("location")?;
+    let pointer = str_at(location, "pointer")?;
+    let fix_replacement = match value.get("fix") {
         None | Some(Value::Null) => None,
-        Some(fix) => Some(Edit {
+        Some(fix) => Some((fix, str_at(fix, "replacement")?)),
+    };
+    let mut usize_at = |value: &Value, key: &'static str| -> Option<usize> {
+        at(key);
+        usize::try_from(value.get(key)?.as_u64()?).ok()
+    };
+    let fix = match fix_replacement {
+        None => None,
+        Some((fix, replacement)) => Some(Edit {
             start: usize_at(fix, "start")?,
             end: usize_at(fix, "end")?,
-            replacement: str_at(fix, "replacement")?.to_string(),
+            replacement,
         }),
     };
-    Ok(Finding {
+    Some(Finding {
         severity,
-        code: intern(str_at(value, "code")?),
-        message: str_at(value, "message")?.to_string(),
-        help: str_at(value, "help")?.to_string(),
+        code,
+        message,
+        help,
         location: Location {
             line: usize_at(location, "line")?,
             column: usize_at(location, "column")?,
             start: usize_at(location, "start")?,
             end: usize_at(location, "end")?,
-            pointer: str_at(location, "pointer")?.to_string(),
+            pointer,
         },
         fix,
     })
@@ -152,12 +163,17 @@ mod tests {
         let no_kind = r#"{"detected":true,"findings":[]}"#;
         assert_eq!(
             Report::from_json(no_kind).unwrap_err(),
-            "`kind` is not a string"
+            "`kind` does not read"
         );
         let bad = r#"{"kind":"policy","detected":true,"findings":[{"severity":"fatal"}]}"#;
         assert_eq!(
             Report::from_json(bad).unwrap_err(),
-            "unknown severity `fatal`"
+            "`severity` does not read"
+        );
+        let no_line = r#"{"kind":"policy","detected":true,"findings":[{"severity":"error","code":"X","message":"m","help":"h","location":{"pointer":"","column":1,"start":0,"end":0}}]}"#;
+        assert_eq!(
+            Report::from_json(no_line).unwrap_err(),
+            "`line` does not read"
         );
     }
 }
