@@ -1,11 +1,9 @@
-//! `(long) (Double.parseDouble(number) * 2^shift)`, the way Elasticsearch
-//! turns a fractional byte size (`1.5gb`) into bytes, computed exactly with
-//! integers. Rust's own `str::parse::<f64>` gives the same result, but its
-//! tables and slow path cost the web page about 14 KB of gzip; a byte size is
-//! a few digits, so a small big-integer division does the job.
-//!
-//! The result is the one of the `f64` steps: the decimal rounded to the
-//! nearest double (ties to even), times `2^shift`, truncated toward zero.
+//! Decimal text to the nearest double, exactly and without `str::parse::<f64>`,
+//! whose tables and slow path cost the web page about 14 KB of gzip. JSON
+//! numbers are read with it ([`to_f64`]), and fractional byte sizes (`1.5gb`)
+//! are computed as Elasticsearch does, `(long) (Double.parseDouble(number) *
+//! unit)` ([`scale`]). Most numbers take an exact fast path; the rest a small
+//! big-integer division (a byte size or a JSON number is a few digits).
 
 use std::cmp::Ordering;
 
@@ -22,50 +20,37 @@ pub enum Scaled {
     Infinite,
 }
 
-/// Scales `number`: an optional sign, digits with at most one `.`, and an
-/// optional exponent (`e`, an optional sign, digits). `None` for any other text.
+/// Scales `number` (an optional sign, digits with at most one `.`, and an
+/// optional exponent: `e`, an optional sign, digits) by `2^shift`, `shift`
+/// below 64, with the `f64` steps: the nearest double, times the power of two
+/// (exact; an overflow gives infinity, which is too large), truncated toward
+/// zero. `None` for any other text.
 pub fn scale(number: &str, shift: u32) -> Option<Scaled> {
-    let parsed = Parsed::new(number)?;
-    let Some(x) = Fraction::new(&parsed) else {
-        // Zero, or so small it rounds to zero (also when negative: -0.0).
-        return Some(Scaled::Bytes(0));
-    };
-    let rounded = x.round_to_double();
-    if rounded.exponent > 1023 {
+    let Some(value) = nearest(&Parsed::new(number)?) else {
         return Some(Scaled::Infinite);
-    }
-    if parsed.negative {
-        return Some(if rounded.significand == 0 {
-            Scaled::Bytes(0)
-        } else {
-            Scaled::Negative
-        });
-    }
-    // significand * 2^(exponent - 52 + shift), truncated.
-    let s = rounded.exponent - 52 + shift as i64;
-    Some(if s >= 0 {
-        if rounded.significand == 0 {
-            Scaled::Bytes(0)
-        } else if s >= 11 || (rounded.significand << s) >= 1u64 << 63 {
-            // 2^52 <= significand < 2^53: from 11 bits of shift on it is 2^63 or more.
-            Scaled::TooLarge
-        } else {
-            Scaled::Bytes((rounded.significand << s) as i64)
-        }
-    } else if s <= -64 {
-        Scaled::Bytes(0)
+    };
+    let bytes = value * (1u64 << shift) as f64;
+    Some(if value < 0.0 {
+        Scaled::Negative
+    } else if bytes >= i64::MAX as f64 {
+        Scaled::TooLarge
     } else {
-        Scaled::Bytes((rounded.significand >> -s) as i64)
+        Scaled::Bytes(bytes as i64)
     })
 }
 
 /// The double nearest to `number` (ties to even), which `str::parse::<f64>`
 /// also gives, for the text [`scale`] takes; `None` for other text and for a
-/// value beyond the largest double. Most numbers take the exact fast path: at
-/// most 15 significant digits and a power of ten up to 22 are both exact
-/// doubles, so one multiplication or division rounds correctly.
+/// value beyond the largest double.
 pub fn to_f64(number: &str) -> Option<f64> {
-    let parsed = Parsed::new(number)?;
+    nearest(&Parsed::new(number)?)
+}
+
+/// The double nearest to `parsed`; `None` beyond the largest double. Most
+/// numbers take the exact fast path: at most 15 significant digits and a
+/// power of ten up to 22 are both exact doubles, so one multiplication or
+/// division rounds correctly.
+fn nearest(parsed: &Parsed) -> Option<f64> {
     let sign = if parsed.negative { -1.0 } else { 1.0 };
     if parsed.digits.len() <= 15 && parsed.exponent.abs() <= 22 {
         let digits = parsed
@@ -80,7 +65,7 @@ pub fn to_f64(number: &str) -> Option<f64> {
         };
         return Some(sign * value);
     }
-    let Some(x) = Fraction::new(&parsed) else {
+    let Some(x) = Fraction::new(parsed) else {
         return Some(sign * 0.0);
     };
     let rounded = x.round_to_double();

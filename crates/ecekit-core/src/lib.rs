@@ -15,7 +15,7 @@ pub mod catalog;
 pub mod keystore;
 pub mod repository;
 pub mod units;
-// Fractional byte sizes as Elasticsearch computes them, without f64 parsing.
+// Decimal text to doubles without std's float parsing (JSON numbers, byte sizes).
 mod decimal;
 
 // Access policies (AWS IAM, GCS roles, Azure SAS).
