@@ -515,7 +515,7 @@ impl std::fmt::Display for NotJson {
 /// reads into the same value, except that a fraction is always the nearest
 /// double (serde_json's own parser may be one unit off in the last place),
 /// and nesting may go 200 levels deep rather than 128. It is this module's
-/// fast parser, so the web page does not also carry serde_json's (about 5 KB
+/// fast parser, so the web page does not also carry serde_json's (about 7 KB
 /// of gzip with its float tables). An error says where reading stopped.
 pub fn read_value(text: &str) -> Result<serde_json::Value, NotJson> {
     let not_json = |offset: usize| {
