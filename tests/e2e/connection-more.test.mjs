@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   launchWithExtension, openConnectionPanel, startSimulator, extensionWithLoopbackAccess,
-  runOperation, simulatorKeystore as harnessKeystore, scanProfileForSecrets, screenshot,
+  runOperation, simulatorKeystore as harnessKeystore, scanProfileForSecrets, screenshot, waitForLogLine,
 } from './harness.mjs';
 
 const API_KEY = `e2e-${crypto.randomBytes(12).toString('hex')}`;
@@ -120,7 +120,7 @@ test('login: user name and password exchanged for a bearer token, then the calls
   const text = await run('connect', 'Connect');
   assert.match(text, /Connected to http:\/\/127\.0\.0\.1:\d+: \d+ deployments listed/);
   await page.waitForSelector('[data-connected]');
-  assert.ok(simLog.some((l) => /POST \/api\/v1\/users\/auth\/_login 200/.test(l)), 'the simulator saw the login');
+  assert.ok(await waitForLogLine(simLog, /POST \/api\/v1\/users\/auth\/_login 200/), 'the simulator saw the login');
   // A bearer session has no API-key expiry to show.
   assert.equal(await page.$('.key-expiry'), null);
   await page.selectOption('#conn-deployment', `${deployment}/main-elasticsearch`);

@@ -120,7 +120,13 @@ export async function startSimulator(args, onLog = () => {}) {
   const bin = path.join(ROOT, 'target', 'release', 'ecekit');
   if (!fs.existsSync(bin)) throw new Error('target/release/ecekit is missing: run make build');
   const sim = spawn(bin, ['simulator', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  sim.stderr.on('data', (d) => String(d).split('\n').filter(Boolean).forEach(onLog));
+  // A chunk from the pipe can end mid-line: hold the tail until its newline.
+  let partial = '';
+  sim.stderr.on('data', (d) => {
+    const lines = (partial + d).split('\n');
+    partial = lines.pop();
+    lines.filter(Boolean).forEach(onLog);
+  });
   const line = await new Promise((resolve, reject) => {
     let buf = '';
     sim.stdout.on('data', (d) => {
@@ -130,6 +136,18 @@ export async function startSimulator(args, onLog = () => {}) {
     sim.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
   });
   return { sim, base: line.replace(/\/api\/v1\/?$/, '') };
+}
+
+/** Waits until a line of `log` (the simulator's lines as they arrive)
+ * matches `pattern`: the simulator writes its line after it answers, so the
+ * page can have read the answer before the line comes through the pipe. */
+export async function waitForLogLine(log, pattern, timeout = 5000) {
+  const deadline = Date.now() + timeout;
+  while (!log.some((l) => pattern.test(l))) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
 }
 
 /** A copy of dist/extension whose manifest also grants http://127.0.0.1/*:
