@@ -39,6 +39,17 @@ pub fn code_spans(text: &str) -> Vec<Span<'_>> {
     out
 }
 
+/// `text` as it reads without the backticks of its code spans: for an
+/// `aria-label`, which cannot hold `<code>`.
+pub fn without_backticks(text: &str) -> String {
+    code_spans(text)
+        .into_iter()
+        .map(|span| match span {
+            Span::Text(t) | Span::Code(t) => t,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +82,15 @@ mod tests {
         assert_eq!(code_spans("`a` then `b"), [Code("a"), Text(" then `b")]);
         assert_eq!(code_spans("x `` y `z`"), [Text("x `` y "), Code("z")]);
         assert_eq!(code_spans("`<b>é</b>`"), [Code("<b>é</b>")]);
+    }
+
+    #[test]
+    fn without_backticks_keeps_the_words_and_unpaired_backticks() {
+        assert_eq!(
+            without_backticks("the client `CLIENT_NAME` of `s3.client.x`."),
+            "the client CLIENT_NAME of s3.client.x."
+        );
+        assert_eq!(without_backticks("it's `open"), "it's `open");
+        assert_eq!(without_backticks(""), "");
     }
 }

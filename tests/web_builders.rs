@@ -198,3 +198,47 @@ async fn findings_view_lists_up_to_its_limit_and_asks_for_the_rest() {
     assert_eq!(*asked.borrow(), 1);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn findings_view_shows_backticked_spans_as_code_and_labels_them_plainly() {
+    let text = "{\"secrets\": {\"s3.client.CLIENT_NAME.access_key\": {\"value\": \"AKIAZ7Q3M5N2P4R6T8V1\"}}}";
+    let findings = Rc::new(validate(text, None, &ValidateOptions::default()).findings);
+    let (index, finding) = findings
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.message.contains("`CLIENT_NAME`"))
+        .unwrap_or_else(|| panic!("no finding names `CLIENT_NAME`: {findings:?}"));
+    let root = findings_view(FindingsListProps {
+        findings: findings.clone(),
+        on_select: Callback::noop(),
+        on_fix: None,
+        limit: usize::MAX,
+        on_show_all: Callback::noop(),
+    })
+    .await;
+    let item = root
+        .query_selector_all("li.finding")
+        .unwrap()
+        .item(index as u32)
+        .unwrap()
+        .dyn_into::<web_sys::Element>()
+        .unwrap();
+    let what = element(&item, ".what");
+    assert_eq!(
+        element(&what, "code").text_content().unwrap(),
+        "CLIENT_NAME"
+    );
+    assert_eq!(
+        what.text_content().unwrap(),
+        finding.message.replace('`', ""),
+        "the words are the message's, without its backticks"
+    );
+    let label = element(&item, ".finding-go")
+        .get_attribute("aria-label")
+        .unwrap();
+    assert!(
+        label.contains("CLIENT_NAME") && !label.contains('`'),
+        "{label}"
+    );
+    root.remove();
+}

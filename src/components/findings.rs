@@ -1,6 +1,8 @@
 //! The list of findings: severity, position, what, why and how to fix.
 //! Clicking one reports its location (the editor moves the cursor there).
 
+use crate::components::rich::with_code;
+use crate::text::without_backticks;
 use ecekit_core::{Finding, Location, Severity};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -87,14 +89,14 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
                     <li class={format!("finding {severity}")} data-code={finding.code} data-line={location.line.to_string()}>
                         <button type="button" class="finding-go"
                             onclick={Callback::from(move |_| on_select.emit(location.clone()))}
-                            aria-label={format!("{} at line {}, column {}: {}", severity_label(finding.severity), finding.location.line, finding.location.column, finding.message)}>
+                            aria-label={format!("{} at line {}, column {}: {}", severity_label(finding.severity), finding.location.line, finding.location.column, without_backticks(&finding.message))}>
                             <span class={format!("badge {severity}")}>{ severity_label(finding.severity) }</span>
                             <span class="where">{ format!("{}:{}", finding.location.line, finding.location.column) }</span>
                             <code class="code-id">{ finding.code }</code>
                         </button>
-                        <p class="what">{ &finding.message }</p>
+                        <p class="what">{ with_code(&finding.message) }</p>
                         if !finding.help.is_empty() {
-                            <p class="how"><strong>{ "Fix: " }</strong>{ &finding.help }</p>
+                            <p class="how"><strong>{ "Fix: " }</strong>{ with_code(&finding.help) }</p>
                         }
                         if !finding.location.pointer.is_empty() {
                             <p class="pointer">{ "at " }<code>{ &finding.location.pointer }</code></p>

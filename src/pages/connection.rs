@@ -5,6 +5,7 @@
 //! engine; this file only lays it out.
 
 use crate::app::AppContext;
+use crate::components::rich::with_code;
 use crate::connection::ext;
 use crate::connection::ops::{self, VALUES_NEVER_RETURNED};
 use crate::connection::session::{Op, OpStatus, Pending, Session, SessionAction};
@@ -42,30 +43,31 @@ pub fn request_view(shown: &Result<ShownRequest, String>) -> Html {
                 <pre class="request-text">{ r.text() }</pre>
             </details>
         },
-        Err(why) => html! { <p class="field-help request-missing">{ why.clone() }</p> },
+        Err(why) => html! { <p class="field-help request-missing">{ with_code(why) }</p> },
     }
 }
 
 /// An operation's last result; `data-update` numbers it (tests wait for a
-/// new one).
+/// new one). ecekit's own texts show their `backticked` spans as code; what
+/// the coordinator said is shown as it came.
 pub fn status_view(op: Op, session: &Session) -> Html {
     let tag = format!("{op:?}");
     let update = session.update_of(op).to_string();
     match session.result(op) {
         None => html! {},
         Some(OpStatus::Progress(text)) => {
-            html! { <p class="op-status progress" role="status" data-status={tag} data-update={update}>{ text.clone() }</p> }
+            html! { <p class="op-status progress" role="status" data-status={tag} data-update={update}>{ with_code(text) }</p> }
         }
         Some(OpStatus::Done { message, details }) => html! {
             <div class="op-status ok" role="status" data-status={tag} data-update={update}>
-                <p class="op-message">{ message.clone() }</p>
+                <p class="op-message">{ with_code(message) }</p>
                 if !details.is_empty() {
-                    <ul class="op-details">{ for details.iter().map(|d| html! { <li>{ d.clone() }</li> }) }</ul>
+                    <ul class="op-details">{ for details.iter().map(|d| html! { <li>{ with_code(d) }</li> }) }</ul>
                 }
             </div>
         },
         Some(OpStatus::Refused(text)) => {
-            html! { <p class="op-status error" role="alert" data-status={tag} data-update={update}>{ text.clone() }</p> }
+            html! { <p class="op-status error" role="alert" data-status={tag} data-update={update}>{ with_code(text) }</p> }
         }
         Some(OpStatus::Failed(e)) => error_view(&tag, update, e),
     }
@@ -78,7 +80,10 @@ fn error_view(tag: &str, update: String, e: &SendError) -> Html {
     };
     html! {
         <div class="op-status error" role="alert" data-status={tag.to_string()} data-update={update} data-kind={format!("{:?}", e.kind)}>
-            <p class="op-message"><strong>{ e.title.clone() }</strong>{ " " }{ e.detail.clone() }</p>
+            <p class="op-message">
+                <strong>{ e.title.clone() }</strong>{ " " }
+                if e.api.is_some() { { e.detail.clone() } } else { { with_code(&e.detail) } }
+            </p>
             if !fields.is_empty() {
                 <ul class="op-fields">
                     { for fields.iter().map(|(f, msgs)| html! {
@@ -91,7 +96,7 @@ fn error_view(tag: &str, update: String, e: &SendError) -> Html {
             }
             if !e.checks.is_empty() {
                 <p class="field-label">{ "What to check" }</p>
-                <ul class="op-checks">{ for e.checks.iter().map(|c| html! { <li>{ c.clone() }</li> }) }</ul>
+                <ul class="op-checks">{ for e.checks.iter().map(|c| html! { <li>{ with_code(c) }</li> }) }</ul>
             }
         </div>
     }
@@ -672,7 +677,7 @@ pub fn page() -> Html {
                 { status_view(Op::Grant, &session) }
                 if let (Some(r), Ok(c)) = (reach, coordinator.as_ref()) {
                     if let Some(msg) = r.message(c) {
-                        <p class="note warning" data-reach={format!("{r:?}")}>{ msg }</p>
+                        <p class="note warning" data-reach={format!("{r:?}")}>{ with_code(&msg) }</p>
                     }
                 }
                 <div class="row-actions">
@@ -864,7 +869,7 @@ pub fn page() -> Html {
                             <input id="conn-region" type="text" placeholder="us-east-1" value={draft.region.clone()} oninput={set(Field::Region)} /></label>
                         { match &platform_body {
                             Ok(body) => request_view(&shown(Operation::PlatformRepositoryPut, Some(body.clone()))),
-                            Err(why) => html! { <p class="field-help" data-platform-missing="true">{ why.clone() }</p> },
+                            Err(why) => html! { <p class="field-help" data-platform-missing="true">{ with_code(why) }</p> },
                         } }
                         <div class="row-actions">{ send_button("Register as platform repository", "platform-repository", on_platform_repository, !connected || platform_body.is_err()) }</div>
                         { status_view(Op::PlatformRepository, &session) }

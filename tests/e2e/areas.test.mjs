@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ROOT, DIST, AREAS, collectErrors, expectShell, screenshot, browser, server, usePageServer,
+  ROOT, DIST, AREAS, collectErrors, expectShell, screenshot, browser, server, usePageServer, waitForArea, rawBacktickTexts,
 } from './harness.mjs';
 
 const CLI = path.join(ROOT, 'target', 'release', 'ecekit');
@@ -172,6 +172,12 @@ for (const seed of fs.readdirSync(SEEDS).filter((f) => f.endsWith('.txt')).sort(
     await page.waitForFunction(() => document.querySelector('[data-findings-summary]').dataset.generation !== '0');
     const shown = await page.$$eval('li.finding', (l) => l.map((e) => `${e.dataset.line} ${e.dataset.code}`));
     assert.deepEqual(shown, expected.findings.map((f) => `${f.location.line} ${f.code}`));
+    // Each finding reads as the CLI's, its `backticked` spans shown as code.
+    const unticked = (s) => s.replace(/`([^`]+)`/g, '$1');
+    assert.deepEqual(await page.$$eval('li.finding .what', (l) => l.map((e) => e.textContent)),
+      expected.findings.map((f) => unticked(f.message)));
+    assert.deepEqual(await rawBacktickTexts(page), []);
+    assert.ok(await page.$('li.finding .what code, li.finding .how code'), 'some finding has a code span');
     const marks = new Set(await page.$$eval('.gutter-mark', (l) => l.map((e) => Number(e.dataset.line))));
     for (const f of expected.findings) assert.ok(marks.has(f.location.line), `gutter mark at line ${f.location.line}`);
     // The summary is announced; a click on a finding selects its span.
@@ -273,7 +279,7 @@ test('screenshots of every area in both themes', async () => {
       await page.fill('#field-bucket', 'acme-es-snapshots');
       for (const area of AREAS) {
         await page.goto(server.url + `#/${area}`);
-        await page.waitForSelector(`[data-area="${area}"][aria-current="page"], nav a[data-area="${area}"]`);
+        await waitForArea(page, area);
         await screenshot(page, `area-${area}-${scheme}-${width}`);
       }
       assert.deepEqual(errors, []);

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ROOT, collectErrors, expectShell, browser, server, usePageServer,
+  ROOT, AREAS, collectErrors, expectShell, browser, server, usePageServer, waitForArea, rawBacktickTexts,
 } from './harness.mjs';
 
 const CLI = path.join(ROOT, 'target', 'release', 'ecekit');
@@ -204,14 +204,15 @@ test('backticked spans of the catalog and the steps are shown as code', async ()
   await page.fill('#secret-1', 'AKIAZ7Q3M5N2P4R6T8V1');
   await page.fill('#secret-2', 'q9Tx3vR8pK2sW5yZ1aB4cD7eF0gH6jN8uLm4Qw2E');
   await page.waitForSelector('li[data-step="reload"] p.note code');
-  // No raw backtick left in labels, help, notes or step texts.
-  for (const area of ['guided', 'repository']) {
+  // No backticked span left as written in any area: labels, help, notes,
+  // step texts, statuses (Connection's platform repository note has one).
+  for (const area of AREAS) {
     await page.goto(server.url + `#/${area}`);
+    await waitForArea(page, area);
     await page.waitForSelector('main .field-help');
-    const raw = await page.$$eval('main label, main .field-help, main .note, main .why, main [role=status]',
-      (l) => l.map((e) => e.textContent).filter((t) => t.includes('`')));
-    assert.deepEqual(raw, [], area);
+    assert.deepEqual(await rawBacktickTexts(page), [], area);
   }
+  assert.ok(await page.$('[data-platform-missing] code'), 'the Connection area shows its code spans too');
   // The text is never parsed as HTML.
   assert.equal(await page.$$eval('main .field-help b, main .note b', (l) => l.length), 0);
   assert.deepEqual(errors, []);

@@ -138,6 +138,48 @@ export async function startSimulator(args, onLog = () => {}) {
   return { sim, base: line.replace(/\/api\/v1\/?$/, '') };
 }
 
+/** The texts in `main` that show a `backticked` span as it was written
+ * instead of as code (text in pre, code, inputs and the editor is the user's
+ * or a payload, and left out). */
+export function rawBacktickTexts(page) {
+  return page.evaluate(() => {
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    const raw = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('pre, code, textarea, .editor-body')) continue;
+      if (/`[^`]+`/.test(node.textContent)) raw.push(node.textContent);
+    }
+    return raw;
+  });
+}
+
+/** Waits until `area` is the current area and its content is on screen; the
+ * Connection area's content comes from a module fetched on its first open. */
+export async function waitForArea(page, area) {
+  await page.waitForSelector(`nav a[data-area="${area}"][aria-current="page"]`);
+  if (area === 'connection') await page.waitForSelector('main section[data-area="connection"]');
+}
+
+/** `count()` once it has settled: at least `atLeast`, then unchanged for
+ * 300 ms (5 s at most). For counts of the simulator's log lines, which come
+ * through a pipe after the replies. */
+export async function settledCount(count, atLeast = 0) {
+  let last = count();
+  let since = Date.now();
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = count();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (last >= atLeast && Date.now() - since >= 300) {
+      break;
+    }
+  }
+  return last;
+}
+
 /** Waits until a line of `log` (the simulator's lines as they arrive)
  * matches `pattern`: the simulator writes its line after it answers, so the
  * page can have read the answer before the line comes through the pipe. */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, AREAS, collectErrors, expectShell, screenshot, browser, server, usePageServer,
+  ROOT, AREAS, collectErrors, expectShell, screenshot, browser, server, usePageServer, waitForArea,
 } from './harness.mjs';
 
 const SEEDS = path.join(ROOT, '..', 'shared', 'reference', 'seeds');
@@ -41,7 +41,7 @@ async function pickStorage(page, storage) {
 
 async function goArea(page, area) {
   await page.goto(server.url + `#/${area}`);
-  await page.waitForSelector(`nav a[data-area="${area}"][aria-current="page"]`);
+  await waitForArea(page, area);
 }
 
 /** Fails when the page scrolls sideways, naming the widest culprits. */
@@ -104,26 +104,35 @@ test('Copy: "Copied" at the button, announced, nothing moves; a refusal is shown
   await page.fill('#field-bucket', 'acme-es-snapshots');
   const copy = page.locator('li[data-step="policy"] button.copy');
   await copy.scrollIntoViewIfNeeded();
-  const layout = () => page.evaluate(() => {
-    const button = document.querySelector('li[data-step="policy"] button.copy').getBoundingClientRect();
+  // Everything is read in one evaluate: "Copied" lasts 2 s, which a stalled
+  // machine could outlast between separate reads.
+  const state = () => page.evaluate(() => {
+    const step = document.querySelector('li[data-step="policy"]');
+    const button = step.querySelector('button.copy');
+    const box = button.getBoundingClientRect();
     const next = document.querySelector('li[data-step="keystore"]').getBoundingClientRect();
-    return { x: button.x, y: button.y, w: button.width, h: button.height, next: next.top };
+    return {
+      label: button.innerText,
+      announced: step.querySelector('.copy-status[role="status"]').textContent,
+      layout: { x: box.x, y: box.y, w: box.width, h: box.height, next: next.top },
+    };
   });
-  const before = await layout();
-  assert.equal(await copy.innerText(), 'Copy');
+  const before = await state();
+  assert.equal(before.label, 'Copy');
   await copy.click();
   await page.waitForSelector('li[data-step="policy"] button.copy[data-copied="true"]');
-  assert.equal(await copy.innerText(), 'Copied', 'the button says it copied');
-  assert.deepEqual(await layout(), before, 'the button keeps its size and nothing below moves');
-  const live = page.locator('li[data-step="policy"] .copy-status[role="status"]');
-  assert.equal(await live.textContent(), 'Copied to the clipboard.');
+  const copied = await state();
+  assert.equal(copied.label, 'Copied', 'the button says it copied');
+  assert.equal(copied.announced, 'Copied to the clipboard.');
+  assert.deepEqual(copied.layout, before.layout, 'the button keeps its size and nothing below moves');
   const inView = await copy.evaluate((b) => { const r = b.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
   assert.ok(inView, 'the confirmation is where the user clicked');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()),
     await page.textContent('li[data-step="policy"] pre[data-output="JSON"]'));
   await page.waitForSelector('li[data-step="policy"] button.copy[data-copied="false"]', { timeout: 5000 });
-  assert.equal(await copy.innerText(), 'Copy');
-  assert.deepEqual(await layout(), before);
+  const after = await state();
+  assert.equal(after.label, 'Copy');
+  assert.deepEqual(after.layout, before.layout);
   assert.deepEqual(errors, []);
   await context.close();
 

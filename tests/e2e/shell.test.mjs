@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import {
-  DIST, AREAS, launchWithExtension, collectErrors, expectShell, screenshot, browser, server, usePageServer,
+  DIST, AREAS, launchWithExtension, collectErrors, expectShell, screenshot, browser, server, usePageServer, waitForArea,
 } from './harness.mjs';
 
 usePageServer();
@@ -24,7 +24,7 @@ test('static page: renders the navigation and every area, no console errors', as
     await expectShell(page, assert);
     for (const area of AREAS) {
       await page.click(`nav.nav a[data-area="${area}"]`);
-      await page.waitForSelector(`nav.nav a[data-area="${area}"][aria-current="page"]`);
+      await waitForArea(page, area);
       assert.equal(new URL(page.url()).hash, `#/${area}`);
       await screenshot(page, `shell-${area}-${scheme}`);
     }
