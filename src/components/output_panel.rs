@@ -6,6 +6,7 @@
 //! clipboard shows its message over the text, so nothing below moves.
 
 use crate::browser;
+use crate::components::rich::with_code;
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -129,7 +130,7 @@ pub fn output_panel(props: &OutputPanelProps) -> Html {
             <div id={format!("{}-panel", id.as_str())} role="tabpanel"
                  aria-labelledby={format!("{}-tab-{index}", id.as_str())}>
                 if let Some(note) = &current.note {
-                    <p class="output-note">{ note }</p>
+                    <p class="output-note">{ with_code(note) }</p>
                 }
                 <pre class="code" tabindex="0" data-output={current.label}><code>{ &*current.text }</code></pre>
             </div>

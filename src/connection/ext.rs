@@ -116,7 +116,7 @@ pub async fn load_sealed() -> Option<SealedKey> {
 
 /// Stores the sealed record (it holds no clear text).
 pub async fn save_sealed(record: &SealedKey) -> Result<(), String> {
-    let text = serde_json::to_string(record).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string(record).expect("a SealedKey is strings and numbers");
     if api().is_some() {
         let items = Object::new();
         let _ = Reflect::set(&items, &SEALED_KEY.into(), &JsValue::from_str(&text));

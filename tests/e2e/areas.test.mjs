@@ -88,6 +88,10 @@ test('guided setup, S3 on ECE: every payload is the CLI output for the same inpu
   fs.rmSync(path.dirname(bodyFile), { recursive: true });
   assert.equal(await stepTab(page, 'verify', 'curl (bash)'), cli(['curl', 'repository-verify', ...ece, '--repository', 's3-repo']));
   assert.equal(await stepTab(page, 'reload', 'curl (bash)'), cli(['curl', 'reload-secure-settings', ...ece]));
+  // A tab's note shows its code spans as code.
+  await stepTab(page, 'reload', 'Kibana Dev Tools');
+  assert.equal(await page.textContent('li[data-step="reload"] .output-note code'), 'manage');
+  assert.deepEqual(await rawBacktickTexts(page), []);
 
   // No finding on clean inputs; the why of each step is shown.
   assert.equal(await page.$$eval('li[data-step] li.finding', (l) => l.length), 0);

@@ -213,6 +213,16 @@ test('backticked spans of the catalog and the steps are shown as code', async ()
     assert.deepEqual(await rawBacktickTexts(page), [], area);
   }
   assert.ok(await page.$('[data-platform-missing] code'), 'the Connection area shows its code spans too');
+  // Every output tab of every step, each with its note.
+  await page.goto(server.url + '#/guided');
+  await waitForArea(page, 'guided');
+  const tabs = page.locator('li[data-step] [role=tab]');
+  const count = await tabs.count();
+  assert.ok(count >= 15, `${count} tabs`);
+  for (let i = 0; i < count; i++) {
+    await tabs.nth(i).click();
+    assert.deepEqual(await rawBacktickTexts(page), [], await tabs.nth(i).textContent());
+  }
   // The text is never parsed as HTML.
   assert.equal(await page.$$eval('main .field-help b, main .note b', (l) => l.length), 0);
   assert.deepEqual(errors, []);
