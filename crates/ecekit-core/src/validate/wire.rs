@@ -23,26 +23,40 @@ impl Report {
     pub fn from_json(text: &str) -> Result<Report, String> {
         let root =
             crate::json::read_value(text).map_err(|e| format!("the report is not JSON: {e}"))?;
-        let mut missing = "";
-        let report = read_report(&root, &mut missing);
-        report.ok_or_else(|| format!("`{missing}` does not read"))
+        let mut fields = Fields::default();
+        read_report(&root, &mut fields).ok_or_else(|| format!("`{}` does not read", fields.last))
     }
 }
 
-/// `missing` names the field being read when reading fails.
-fn read_report(root: &Value, missing: &mut &'static str) -> Option<Report> {
-    let mut at = |value: &'static str| {
-        *missing = value;
-    };
-    at("kind");
-    let kind = DocumentKind::parse(root.get("kind")?.as_str()?)?;
-    at("detected");
-    let detected = root.get("detected")?.as_bool()?;
-    at("findings");
-    let list = root.get("findings")?.as_array()?;
+/// Reads fields and remembers the last one asked for: when reading fails,
+/// that is the field that did not read.
+#[derive(Default)]
+struct Fields {
+    last: &'static str,
+}
+
+impl Fields {
+    fn get<'v>(&mut self, value: &'v Value, key: &'static str) -> Option<&'v Value> {
+        self.last = key;
+        value.get(key)
+    }
+
+    fn text(&mut self, value: &Value, key: &'static str) -> Option<String> {
+        Some(self.get(value, key)?.as_str()?.to_string())
+    }
+
+    fn position(&mut self, value: &Value, key: &'static str) -> Option<usize> {
+        usize::try_from(self.get(value, key)?.as_u64()?).ok()
+    }
+}
+
+fn read_report(root: &Value, f: &mut Fields) -> Option<Report> {
+    let kind = DocumentKind::parse(f.get(root, "kind")?.as_str()?)?;
+    let detected = f.get(root, "detected")?.as_bool()?;
+    let list = f.get(root, "findings")?.as_array()?;
     let mut findings = Vec::with_capacity(list.len());
     for value in list {
-        findings.push(finding(value, &mut at)?);
+        findings.push(finding(value, f)?);
     }
     Some(Report {
         kind,
@@ -51,46 +65,31 @@ fn read_report(root: &Value, missing: &mut &'static str) -> Option<Report> {
     })
 }
 
-fn finding(value: &Value, at: &mut impl FnMut(&'static str)) -> Option<Finding> {
-    let mut str_at = |value: &Value, key: &'static str| -> Option<String> {
-        at(key);
-        Some(value.get(key)?.as_str()?.to_string())
-    };
-    let severity = Severity::parse(&str_at(value, "severity")?)?;
-    let code = intern(&str_at(value, "code")?);
-    let message = str_at(value, "message")?;
-    let help = str_at(value, "help")?;
-    let location = value.get("location")?;
-    let pointer = str_at(location, "pointer")?;
-    let fix_replacement = match value.get("fix") {
-        None | Some(Value::Null) => None,
-        Some(fix) => Some((fix, str_at(fix, "replacement")?)),
-    };
-    let mut usize_at = |value: &Value, key: &'static str| -> Option<usize> {
-        at(key);
-        usize::try_from(value.get(key)?.as_u64()?).ok()
-    };
-    let fix = match fix_replacement {
-        None => None,
-        Some((fix, replacement)) => Some(Edit {
-            start: usize_at(fix, "start")?,
-            end: usize_at(fix, "end")?,
-            replacement,
-        }),
-    };
+/// Fields are read in the order they are written here.
+fn finding(value: &Value, f: &mut Fields) -> Option<Finding> {
     Some(Finding {
-        severity,
-        code,
-        message,
-        help,
-        location: Location {
-            line: usize_at(location, "line")?,
-            column: usize_at(location, "column")?,
-            start: usize_at(location, "start")?,
-            end: usize_at(location, "end")?,
-            pointer,
+        severity: Severity::parse(&f.text(value, "severity")?)?,
+        code: intern(&f.text(value, "code")?),
+        message: f.text(value, "message")?,
+        help: f.text(value, "help")?,
+        location: {
+            let location = f.get(value, "location")?;
+            Location {
+                line: f.position(location, "line")?,
+                column: f.position(location, "column")?,
+                start: f.position(location, "start")?,
+                end: f.position(location, "end")?,
+                pointer: f.text(location, "pointer")?,
+            }
         },
-        fix,
+        fix: match value.get("fix") {
+            None | Some(Value::Null) => None,
+            Some(fix) => Some(Edit {
+                start: f.position(fix, "start")?,
+                end: f.position(fix, "end")?,
+                replacement: f.text(fix, "replacement")?,
+            }),
+        },
     })
 }
 
@@ -174,6 +173,11 @@ mod tests {
         assert_eq!(
             Report::from_json(no_line).unwrap_err(),
             "`line` does not read"
+        );
+        let no_location = r#"{"kind":"policy","detected":true,"findings":[{"severity":"error","code":"X","message":"m","help":"h"}]}"#;
+        assert_eq!(
+            Report::from_json(no_location).unwrap_err(),
+            "`location` does not read"
         );
     }
 }
