@@ -19,27 +19,40 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
 ];
 
+/** Calls `onLine` with each line `stream` writes, once the line is whole:
+ * a chunk from a pipe can end mid-line. */
+function eachLine(stream, onLine) {
+  let partial = '';
+  stream.on('data', (d) => {
+    const lines = (partial + d).split('\n');
+    partial = lines.pop();
+    lines.filter(Boolean).forEach(onLine);
+  });
+}
+
+/** The first URL `child` prints on stdout; if it exits first, an error
+ * naming `what` and adding `log()`. */
+function printedUrl(child, what, log = () => '') {
+  return new Promise((resolve, reject) => {
+    eachLine(child.stdout, (line) => {
+      const url = /http:\S+/.exec(line);
+      if (url) resolve(url[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`${what} exited with ${code}${log()}`)));
+  });
+}
+
 /** Serves `dir` on 127.0.0.1 (a free port) with `make run`'s own server,
  * scripts/serve.py (a file's shipped `.gz` to a browser that accepts gzip);
  * resolves to { url, close }. */
-export function serve(dir) {
+export async function serve(dir) {
   const child = spawn('python3', [path.join(ROOT, 'scripts', 'serve.py'), '0', '127.0.0.1', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   // Its request log is kept for the error, should it stop.
   let log = '';
   child.stderr.on('data', (d) => { log = (log + d).slice(-2000); });
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      const url = /http:\S+/.exec(String(d));
-      if (url) {
-        resolve({
-          url: url[0],
-          close: () => new Promise((r) => { child.once('exit', r); child.kill(); }),
-        });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`scripts/serve.py exited with ${code}: ${log}`)));
-  });
+  const url = await printedUrl(child, 'scripts/serve.py', () => `: ${log}`);
+  return { url, close: () => new Promise((r) => { child.once('exit', r); child.kill(); }) };
 }
 
 export async function launch(options = {}) {
@@ -120,22 +133,9 @@ export async function startSimulator(args, onLog = () => {}) {
   const bin = path.join(ROOT, 'target', 'release', 'ecekit');
   if (!fs.existsSync(bin)) throw new Error('target/release/ecekit is missing: run make build');
   const sim = spawn(bin, ['simulator', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  // A chunk from the pipe can end mid-line: hold the tail until its newline.
-  let partial = '';
-  sim.stderr.on('data', (d) => {
-    const lines = (partial + d).split('\n');
-    partial = lines.pop();
-    lines.filter(Boolean).forEach(onLog);
-  });
-  const line = await new Promise((resolve, reject) => {
-    let buf = '';
-    sim.stdout.on('data', (d) => {
-      buf += d;
-      if (buf.includes('\n')) resolve(buf.split('\n')[0].trim());
-    });
-    sim.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-  return { sim, base: line.replace(/\/api\/v1\/?$/, '') };
+  eachLine(sim.stderr, onLog);
+  const url = await printedUrl(sim, 'the simulator');
+  return { sim, base: url.replace(/\/api\/v1\/?$/, '') };
 }
 
 /** The texts in `main` that show a `backticked` span as it was written
