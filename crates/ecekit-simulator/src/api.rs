@@ -1,12 +1,14 @@
 //! The coordinator: routing, authentication, the ECE endpoints, error replies
-//! and fault injection. Transport-free: `App::handle` maps a parsed request to
-//! an [`Outcome`]; `server.rs` does the sockets.
+//! and fault injection. Transport-free: `App` is a [`Handler`] that maps a
+//! parsed request to an [`Outcome`] (with `--latency` and the fault hooks
+//! decided here, in one place); `server` does the sockets.
 //!
 //! Error codes come from the spec data (`data/ece-api-subset.json`) where the
 //! spec has one for the operation and status. Where it has none, the codes
 //! below are used; each says where it comes from.
 
 use crate::es;
+use crate::http::{Handler, Outcome, Reply, Request};
 use crate::spec::spec;
 use crate::state::{
     deployment_fault, Deployment, Fault, QueuedFault, Secret, State, ES_VERSION, REGION,
@@ -35,87 +37,14 @@ pub const CODE_METHOD_NOT_ALLOWED: &str = "root.method_not_allowed";
 /// 500 where the spec lists no 500 code for the operation (seen in
 /// cloud-sdk-go's API error fixtures).
 pub const CODE_INTERNAL: &str = "internal.server.error";
+/// 400, 408 or 413 for a request body the transport refuses (malformed, too
+/// slow, past the limit). Not from the spec.
+pub const CODE_INVALID_REQUEST: &str = "root.invalid_request";
 /// 501 for an ECE feature the simulator does not model. Simulator-only.
 pub const CODE_NOT_SIMULATED: &str = "simulator.not_simulated";
 /// The header that injects a fault into one request: `error`, `drop`, `hang`
 /// or `delay=MS`.
 pub const FAULT_HEADER: &str = "X-Simulator-Fault";
-
-/// A parsed HTTP request.
-#[derive(Debug, Clone, Default)]
-pub struct Request {
-    pub method: String,
-    /// Path and query as received (`/api/v1/deployments?x=y`).
-    pub target: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    /// The first header with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The path, without the query.
-    pub fn path(&self) -> &str {
-        self.target.split('?').next().unwrap_or("")
-    }
-
-    /// Decoded query pairs.
-    pub fn query(&self) -> Vec<(String, String)> {
-        let Some((_, q)) = self.target.split_once('?') else {
-            return Vec::new();
-        };
-        q.split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (
-                    crate::util::percent_decode(k, true),
-                    crate::util::percent_decode(v, true),
-                )
-            })
-            .collect()
-    }
-}
-
-/// An HTTP reply.
-#[derive(Debug, Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    pub fn json(status: u16, body: &Value) -> Reply {
-        Reply {
-            status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
-            body: body.to_string().into_bytes(),
-        }
-    }
-
-    fn header(mut self, k: &str, v: impl Into<String>) -> Reply {
-        self.headers.push((k.into(), v.into()));
-        self
-    }
-}
-
-/// What the transport does with a request.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Answer after waiting `delay` (on top of `--latency`).
-    Reply { reply: Reply, delay: Duration },
-    /// Close the connection without answering.
-    Drop,
-    /// Keep the connection open without answering, then close it.
-    Hang,
-}
 
 /// One error element of a BasicFailedReply.
 pub struct ApiError {
@@ -284,25 +213,9 @@ impl App {
         }
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic in one handler must not stop the others.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Handles one request.
-    pub fn handle(&self, req: &Request) -> Outcome {
-        let outcome = self.handle_inner(req);
-        match outcome {
-            Outcome::Reply { reply, delay } => Outcome::Reply {
-                reply: self.with_cors(self.key_header(req, reply)),
-                delay,
-            },
-            other => other,
-        }
     }
 
     /// Every answer to a request carrying the API key (valid or expired)
@@ -413,8 +326,16 @@ impl App {
             .or_else(|| self.lock().take_queued_fault(&req.method, &path))
             .or_else(|| route.deployment().and_then(deployment_fault));
         match fault {
-            Some(Fault::Drop) => return Outcome::Drop,
-            Some(Fault::Hang) => return Outcome::Hang,
+            Some(Fault::Drop) => {
+                return Outcome::Drop {
+                    delay: Duration::ZERO,
+                }
+            }
+            Some(Fault::Hang) => {
+                return Outcome::Hang {
+                    hold: self.config.hang,
+                }
+            }
             Some(Fault::Error) => {
                 return now(failed(
                     500,
@@ -871,6 +792,28 @@ impl App {
                 vec![],
             ),
         }
+    }
+}
+
+/// `--latency` is added here, to every answer and dropped connection, so
+/// the transport only carries out what it is told.
+impl Handler for App {
+    fn handle(&self, req: &Request) -> Outcome {
+        let latency = self.config.latency;
+        match self.handle_inner(req) {
+            Outcome::Reply { reply, delay } => Outcome::Reply {
+                reply: self.with_cors(self.key_header(req, reply)),
+                delay: latency + delay,
+            },
+            Outcome::Drop { delay } => Outcome::Drop {
+                delay: latency + delay,
+            },
+            hang @ Outcome::Hang { .. } => hang,
+        }
+    }
+
+    fn refuse(&self, status: u16, message: &str) -> Reply {
+        self.with_cors(failed(status, CODE_INVALID_REQUEST, message, vec![]))
     }
 }
 

@@ -24,22 +24,24 @@
 
 mod api;
 mod es;
+mod http;
 mod server;
 pub mod spec;
 mod state;
 mod util;
 
 pub use api::{
-    demo_responses, CODE_INTERNAL, CODE_INVALID_JSON, CODE_METHOD_NOT_ALLOWED,
-    CODE_MISSING_MANAGEMENT_HEADER, CODE_NOT_FOUND, CODE_NOT_SIMULATED, FAULT_HEADER,
+    demo_responses, CODE_INTERNAL, CODE_INVALID_JSON, CODE_INVALID_REQUEST,
+    CODE_METHOD_NOT_ALLOWED, CODE_MISSING_MANAGEMENT_HEADER, CODE_NOT_FOUND, CODE_NOT_SIMULATED,
+    FAULT_HEADER,
 };
 pub use es::AWS_EXAMPLE_ACCESS_KEY;
+pub use server::Limits;
 pub use state::{FAULT_DROP_DEPLOYMENT, FAULT_ERROR_DEPLOYMENT, FAULT_HANG_DEPLOYMENT};
 pub use util::random_token;
 
 use std::fmt;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -74,6 +76,8 @@ pub struct Config {
     pub hang: Duration,
     /// One line per request on stderr (method, path, status).
     pub log_requests: bool,
+    /// What one client may take: head deadline, body limit, connections.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -92,6 +96,7 @@ impl Default for Config {
             fault_deployments: false,
             hang: Duration::from_secs(120),
             log_requests: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -112,6 +117,7 @@ impl fmt::Debug for Config {
             .field("fault_deployments", &self.fault_deployments)
             .field("hang", &self.hang)
             .field("log_requests", &self.log_requests)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -128,18 +134,20 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// A running simulator. Dropping it stops accepting connections.
+/// A running simulator. Dropping it stops it.
 pub struct Simulator {
     addr: SocketAddr,
     base_url: String,
     certificate_pem: Option<String>,
     certificate_sha256: Option<String>,
-    stop: Arc<AtomicBool>,
+    stop: server::stop::StopSender,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Simulator {
-    /// Checks the configuration, binds, and serves on a background thread.
+    /// Checks the configuration, binds, and serves on a background thread
+    /// that runs its own async runtime (so it can be started from any
+    /// context, async or not).
     pub fn start(config: Config) -> Result<Simulator, Error> {
         if !config.listen.ip().is_loopback() {
             return Err(Error(format!(
@@ -159,27 +167,54 @@ impl Simulator {
                 config.fail_rate
             )));
         }
-        let (tls, certificate_pem, certificate_sha256) = if config.tls {
-            let (cfg, pem, sha) = tls_config()?;
-            (Some(cfg), Some(pem), Some(sha))
+        let max_connections = config.limits.max_connections;
+        if max_connections == 0 || max_connections > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(Error(format!(
+                "the connection limit must be from 1 to {}, not {max_connections}",
+                tokio::sync::Semaphore::MAX_PERMITS
+            )));
+        }
+        if config.limits.max_body == 0 {
+            return Err(Error("the body limit must be above zero".into()));
+        }
+        let certificate = if config.tls {
+            Some(server::tls::self_signed()?)
         } else {
-            (None, None, None)
+            None
         };
-        let listener = TcpListener::bind(config.listen)
+        let socket = TcpListener::bind(config.listen)
             .map_err(|e| Error(format!("cannot listen on {}: {e}", config.listen)))?;
-        let addr = listener
+        let addr = socket
             .local_addr()
             .map_err(|e| Error(format!("cannot read the bound address: {e}")))?;
         let scheme = if config.tls { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}/api/v1");
-        let stop = Arc::new(AtomicBool::new(false));
-        let app = Arc::new(api::App::new(config));
-        let thread = {
-            let stop = stop.clone();
-            std::thread::Builder::new()
-                .name("ecekit-simulator".into())
-                .spawn(move || server::serve(listener, app, tls, stop))
-                .map_err(|e| Error(format!("cannot start the server thread: {e}")))?
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("ecekit-simulator")
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| Error(format!("cannot start the async runtime: {e}")))?;
+        let limits = config.limits;
+        let coordinator = server::Listener {
+            socket,
+            tls: certificate.as_ref().map(|c| c.config.clone()),
+            log_requests: config.log_requests,
+            handler: Arc::new(api::App::new(config)),
+        };
+        let (stop, stopped) = server::stop::channel();
+        let thread = std::thread::Builder::new()
+            .name("ecekit-simulator".into())
+            .spawn(move || {
+                runtime.block_on(server::run(vec![coordinator], limits, stopped));
+                // Whatever is still running after the drain is abandoned.
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })
+            .map_err(|e| Error(format!("cannot start the server thread: {e}")))?;
+        let (certificate_pem, certificate_sha256) = match certificate {
+            Some(c) => (Some(c.pem), Some(c.sha256)),
+            None => (None, None),
         };
         Ok(Simulator {
             addr,
@@ -218,17 +253,17 @@ impl Simulator {
         }
     }
 
-    /// Stops accepting connections and waits for the accept loop to end.
-    /// Open keep-alive connections finish their current request.
+    /// Stops: the port is closed at once; requests in flight are answered
+    /// without their remaining delay (a hanging one is closed), idle
+    /// connections are closed, and this returns when they are done (a few
+    /// seconds at most).
     pub fn shutdown(mut self) {
         self.stop_now();
     }
 
     fn stop_now(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.stop.stop();
         if let Some(t) = self.thread.take() {
-            // Wake the blocking accept.
-            let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
             let _ = t.join();
         }
     }
@@ -238,32 +273,4 @@ impl Drop for Simulator {
     fn drop(&mut self) {
         self.stop_now();
     }
-}
-
-fn tls_config() -> Result<(Arc<rustls::ServerConfig>, String, String), Error> {
-    let names = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ];
-    let certified = rcgen::generate_simple_self_signed(names)
-        .map_err(|e| Error(format!("cannot make the self-signed certificate: {e}")))?;
-    let der = certified.cert.der().clone();
-    let fingerprint = ring::digest::digest(&ring::digest::SHA256, der.as_ref())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":");
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
-        certified.signing_key.serialize_der(),
-    ));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let cfg = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error(format!("TLS setup failed: {e}")))?
-        .with_no_client_auth()
-        .with_single_cert(vec![der], key)
-        .map_err(|e| Error(format!("TLS setup failed: {e}")))?;
-    Ok((Arc::new(cfg), certified.cert.pem(), fingerprint))
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use ecekit_simulator::{Config, Simulator};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
@@ -230,42 +230,6 @@ fn refuses_non_loopback_addresses() {
     s.shutdown();
 }
 
-/// Sends raw bytes and reads one response (status, headers, body).
-fn raw_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<String>, String) {
-    let mut status_line = String::new();
-    reader.read_line(&mut status_line).unwrap();
-    let status: u16 = status_line
-        .split(' ')
-        .nth(1)
-        .unwrap_or("0")
-        .parse()
-        .unwrap_or(0);
-    let mut headers = Vec::new();
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        let line = line.trim_end().to_string();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap();
-        }
-        headers.push(line);
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    (status, headers, String::from_utf8(body).unwrap())
-}
-
-fn connect(s: &Simulator) -> (TcpStream, BufReader<TcpStream>) {
-    let tcp = TcpStream::connect(s.addr()).unwrap();
-    tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let reader = BufReader::new(tcp.try_clone().unwrap());
-    (tcp, reader)
-}
-
 #[test]
 fn raw_http_keep_alive_chunked_and_continue() {
     let s = Simulator::start(config()).unwrap();
@@ -281,7 +245,9 @@ fn raw_http_keep_alive_chunked_and_continue() {
         let (status, headers, body) = raw_response(&mut reader);
         assert_eq!(status, 200);
         assert!(
-            headers.iter().any(|h| h == "Connection: keep-alive"),
+            !headers
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case("connection: close")),
             "{headers:?}"
         );
         assert!(body.contains("deployments"));
@@ -320,7 +286,12 @@ fn raw_http_keep_alive_chunked_and_continue() {
     .unwrap();
     let (status, headers, _) = raw_response(&mut reader);
     assert_eq!(status, 200);
-    assert!(headers.iter().any(|h| h == "Connection: close"));
+    assert!(
+        headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case("connection: close")),
+        "{headers:?}"
+    );
     let mut rest = Vec::new();
     assert_eq!(
         reader.read_to_end(&mut rest).unwrap(),
@@ -330,27 +301,73 @@ fn raw_http_keep_alive_chunked_and_continue() {
 }
 
 #[test]
-fn raw_http_malformed_requests_get_400() {
+fn raw_http_malformed_requests_get_4xx() {
     let s = Simulator::start(config()).unwrap();
+    // Heads that do not parse: answered by the HTTP layer (400, or 431 for a
+    // head past 64 KiB), without a body, and the connection is closed.
     for bad in [
         "NOT A REQUEST\r\n\r\n".to_string(),
         "GET /api/v1/deployments HTTP/1.1\r\nContent-Length: abc\r\n\r\n".to_string(),
-        format!(
-            "POST /api/v1/users/auth/_login HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
-            64 * 1024 * 1024
-        ),
+        "GET /api/v1/deployments HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"
+            .to_string(),
         format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(70 * 1024)),
     ] {
         let (mut tcp, mut reader) = connect(&s);
         let _ = tcp.write_all(bad.as_bytes());
-        let (status, _, body) = raw_response(&mut reader);
+        let (status, _, _) = raw_response(&mut reader);
         assert!((400..=431).contains(&status), "{status} for {}", &bad[..20]);
-        assert!(body.contains("errors"), "{body}");
+    }
+    // A body the simulator refuses gets its BasicFailedReply: past the limit
+    // (refused from its Content-Length, before it is sent), or a malformed
+    // chunk.
+    for (bad, expected) in [
+        (
+            format!(
+                "POST /api/v1/users/auth/_login HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
+                64 * 1024 * 1024
+            ),
+            413,
+        ),
+        (
+            "POST /api/v1/users/auth/_login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                .to_string(),
+            400,
+        ),
+    ] {
+        let (mut tcp, mut reader) = connect(&s);
+        let _ = tcp.write_all(bad.as_bytes());
+        let (status, headers, body) = raw_response(&mut reader);
+        assert_eq!(status, expected, "{body}");
+        assert!(
+            body.contains(ecekit_simulator::CODE_INVALID_REQUEST),
+            "{body}"
+        );
+        assert!(
+            headers
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case("connection: close")),
+            "{headers:?}"
+        );
     }
     // The server is still up.
     let (mut tcp, mut reader) = connect(&s);
     write!(tcp, "GET /__simulator/health HTTP/1.1\r\n\r\n").unwrap();
     assert_eq!(raw_response(&mut reader).0, 200);
+}
+
+#[test]
+fn a_dropped_connection_gets_not_one_byte() {
+    let s = Simulator::start(config()).unwrap();
+    let (mut tcp, mut reader) = connect(&s);
+    write!(
+        tcp,
+        "GET /api/v1/deployments HTTP/1.1\r\nHost: x\r\nAuthorization: ApiKey {KEY}\r\n\
+         X-Simulator-Fault: drop\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    let _ = reader.read_to_end(&mut answer);
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
 }
 
 #[test]

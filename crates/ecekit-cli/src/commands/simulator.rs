@@ -160,6 +160,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         fault_deployments: args.fault_deployments,
         hang: Duration::from_secs(args.hang_secs),
         log_requests: !args.quiet,
+        limits: Default::default(),
     })
     .map_err(|e| CliError(e.to_string()))?;
 

@@ -5,6 +5,8 @@
 
 use ecekit_simulator::{Config, Simulator};
 use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpStream;
 use std::time::Duration;
 
 pub const KEY: &str = "test-api-key-0123456789";
@@ -149,4 +151,40 @@ impl Sim {
     pub fn keystore_path(&self) -> String {
         format!("/deployments/{DEP}/elasticsearch/{ES}/keystore")
     }
+}
+
+/// Sends raw bytes and reads one response (status, headers, body).
+pub fn raw_response(reader: &mut BufReader<TcpStream>) -> (u16, Vec<String>, String) {
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).unwrap();
+    let status: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let mut headers = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let line = line.trim_end().to_string();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
+        }
+        headers.push(line);
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (status, headers, String::from_utf8(body).unwrap())
+}
+
+pub fn connect(s: &Simulator) -> (TcpStream, BufReader<TcpStream>) {
+    let tcp = TcpStream::connect(s.addr()).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let reader = BufReader::new(tcp.try_clone().unwrap());
+    (tcp, reader)
 }
