@@ -24,11 +24,18 @@ impl Drop for Running {
 
 impl Running {
     fn start(args: &[&str]) -> Running {
+        Running::start_with_env(args, &[])
+    }
+
+    /// Starts with `args` and these environment variables (and no
+    /// ECEKIT_SIMULATOR_API_KEY unless given).
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Running {
         let mut child = Command::new(BIN)
             .arg("simulator")
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .env_remove("ECEKIT_SIMULATOR_API_KEY")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -241,5 +248,79 @@ fn tls_writes_the_certificate_and_prints_https() {
     assert!(!resp.starts_with(b"HTTP/1.1 200"));
     let err = sim.stop();
     assert!(err.contains("certificate SHA-256"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A fresh folder under the system's temporary folder.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecekit-sim-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn takes_the_key_from_a_file_or_the_environment_and_never_prints_it() {
+    let dir = temp_dir("key-file");
+    let file = dir.join("api-key");
+    let file_key = "file-key-2b9e41d07c";
+    // A trailing newline (as `echo KEY > FILE` writes) is not part of the key.
+    std::fs::write(&file, format!("{file_key}\n")).unwrap();
+    let env_key = "env-key-83a5f6c1e2";
+    for (args, env, key) in [
+        (
+            vec!["--api-key-file", file.to_str().unwrap()],
+            vec![],
+            file_key,
+        ),
+        (vec![], vec![("ECEKIT_SIMULATOR_API_KEY", env_key)], env_key),
+    ] {
+        let sim = Running::start_with_env(&args, &env);
+        assert!(!sim.base_url.contains(key));
+        let (status, body) = sim.request(
+            "GET",
+            "/deployments",
+            &[("Authorization", &format!("ApiKey {key}"))],
+            "",
+        );
+        assert_eq!(status, 200, "{args:?}: {body}");
+        let err = sim.stop();
+        assert!(err.contains("GET /api/v1/deployments 200"), "{err}");
+        assert!(!err.contains(key), "stderr shows the key: {err}");
+        assert!(!err.contains("demo API key"), "{err}");
+    }
+    // --api-key and --api-key-file together are refused.
+    let out = Command::new(BIN)
+        .args(["simulator", "--listen", "127.0.0.1:0", "--api-key", "k"])
+        .args(["--api-key-file", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_or_empty_key_file_is_a_clear_error() {
+    let dir = temp_dir("bad-key-file");
+    let missing = dir.join("no-such-file");
+    let empty = dir.join("empty");
+    std::fs::write(&empty, "  \n").unwrap();
+    for (file, expected) in [(&missing, "cannot read"), (&empty, "is empty")] {
+        let out = Command::new(BIN)
+            .args(["simulator", "--listen", "127.0.0.1:0", "--api-key-file"])
+            .arg(file)
+            .env_remove("ECEKIT_SIMULATOR_API_KEY")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file:?}");
+        assert!(out.stdout.is_empty(), "no URL: it did not start");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with("ecekit: error: --api-key-file "), "{err}");
+        assert!(
+            err.contains(file.to_str().unwrap()),
+            "names the file: {err}"
+        );
+        assert!(err.contains(expected), "{err}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,12 +2,16 @@
 
 use crate::CliError;
 use ecekit_simulator::{Config, Simulator};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Environment variable read for the API key when `--api-key` is not given.
+/// Environment variable read for the API key when no option gives one.
 const KEY_ENV: &str = "ECEKIT_SIMULATOR_API_KEY";
+/// Largest `--api-key-file` read (a key is far smaller; this stops a
+/// mistaken `/dev/zero` or log file from being read whole).
+const MAX_KEY_FILE: u64 = 64 * 1024;
 
 #[derive(clap::Args)]
 #[command(
@@ -22,6 +26,8 @@ checked against the official ECE spec's definitions.\n\n\
 The first line on stdout is the base URL (http://127.0.0.1:PORT/api/v1, or https with --tls). \
 Requests are logged on stderr as method, path and status: never bodies, secrets or the key. \
 It listens on loopback addresses only. Ctrl-C stops it.\n\n\
+The accepted API key comes from --api-key, --api-key-file or $ECEKIT_SIMULATOR_API_KEY and is never \
+printed; without one, a random demo key is made and printed on stderr.\n\n\
 Fault hooks: the header `X-Simulator-Fault: error|drop|hang|delay=MS` on any request; the deployments \
 fa170000000000000000000000000500 (500), fa1700000000000000000000000d7000 (dropped connection) and \
 fa17000000000000000000000000ba46 (hang), listed with --fault-deployments; POST /__simulator/faults \
@@ -29,17 +35,23 @@ fa17000000000000000000000000ba46 (hang), listed with --fault-deployments; POST /
     after_help = "Examples:\n  \
 ecekit simulator --listen 127.0.0.1:12443 --api-key demo-key --tls\n  \
 curl -k -H 'Authorization: ApiKey demo-key' https://127.0.0.1:12443/api/v1/deployments\n  \
-ecekit simulator --listen 127.0.0.1:0 --latency 200 --fail-rate 0.1 --seed 7 --fault-deployments"
+ecekit simulator --listen 127.0.0.1:0 --api-key-file ./sim-key --latency 200 --fail-rate 0.1 --seed 7 --fault-deployments"
 )]
 pub struct Args {
     /// Loopback address and port to listen on (port 0 picks a free one).
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:12443")]
     listen: String,
 
-    /// The accepted API key (`Authorization: ApiKey KEY`). Default: $ECEKIT_SIMULATOR_API_KEY,
-    /// else a random demo key printed on stderr at start.
-    #[arg(long, value_name = "KEY")]
+    /// The accepted API key (`Authorization: ApiKey KEY`), for demos and tests: other local
+    /// users can read a command line, so prefer --api-key-file or $ECEKIT_SIMULATOR_API_KEY.
+    /// Default: $ECEKIT_SIMULATOR_API_KEY, else a random demo key printed on stderr at start.
+    #[arg(long, value_name = "KEY", conflicts_with = "api_key_file")]
     api_key: Option<String>,
+
+    /// Read the accepted API key from this file (surrounding whitespace and the final
+    /// newline are not part of it). The key is never printed.
+    #[arg(long, value_name = "PATH")]
+    api_key_file: Option<PathBuf>,
 
     /// Password of the demo user `admin` for POST /users/auth/_login. Default: a random one
     /// printed on stderr at start.
@@ -64,7 +76,7 @@ pub struct Args {
 
     /// With --tls, also write the certificate (PEM) to this file.
     #[arg(long, value_name = "FILE", requires = "tls")]
-    cert_out: Option<std::path::PathBuf>,
+    cert_out: Option<PathBuf>,
 
     /// The API key expires this many days after start (X-Elastic-Api-Key-Expiration);
     /// under 14 lets a client warn, 0 or less makes the key already expired.
@@ -120,10 +132,10 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         )));
     }
     let mut notes = Vec::new();
-    let api_key = match args.api_key.or_else(|| std::env::var(KEY_ENV).ok()) {
-        Some(k) if !k.trim().is_empty() => k,
-        Some(_) => return Err(CliError("--api-key must not be empty".into())),
+    let api_key = match accepted_key(args.api_key, args.api_key_file.as_deref())? {
+        Some(k) => k,
         None => {
+            // Made up here, so printed: the only key the simulator ever shows.
             let k = format!("sim-{}", ecekit_simulator::random_token(24));
             notes.push(format!(
                 "demo API key: {k}  (send `Authorization: ApiKey {k}`)"
@@ -193,4 +205,60 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     drop(out);
     sim.wait();
     Ok(0)
+}
+
+/// The key given by `--api-key`, `--api-key-file` or `$ECEKIT_SIMULATOR_API_KEY`
+/// (in that order), or `None` when none is.
+fn accepted_key(flag: Option<String>, file: Option<&Path>) -> Result<Option<String>, CliError> {
+    if let Some(key) = flag {
+        return match key.trim() {
+            "" => Err(CliError("--api-key must not be empty".into())),
+            key => Ok(Some(key.to_string())),
+        };
+    }
+    if let Some(path) = file {
+        return key_from_file(path).map(Some);
+    }
+    match std::env::var(KEY_ENV) {
+        Ok(key) if key.trim().is_empty() => Err(CliError(format!(
+            "${KEY_ENV} is set but empty: set it to the API key, or unset it to get a demo key"
+        ))),
+        Ok(key) => Ok(Some(key.trim().to_string())),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CliError(format!(
+            "${KEY_ENV} is not valid UTF-8: set it to the API key"
+        ))),
+    }
+}
+
+/// The key in `path`: its only line, without surrounding whitespace.
+fn key_from_file(path: &Path) -> Result<String, CliError> {
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_KEY_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|e| CliError(format!("--api-key-file {shown}: cannot read it ({e})")))?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        return Err(CliError(format!(
+            "--api-key-file {shown}: larger than {MAX_KEY_FILE} bytes, so not an API key file; \
+             put only the key in it"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError(format!(
+            "--api-key-file {shown}: not UTF-8 text; put only the key in it"
+        ))
+    })?;
+    let key = text.trim();
+    if key.is_empty() {
+        return Err(CliError(format!(
+            "--api-key-file {shown}: the file is empty; put the API key in it"
+        )));
+    }
+    if key.contains(['\n', '\r']) {
+        return Err(CliError(format!(
+            "--api-key-file {shown}: holds more than one line; put only the API key in it"
+        )));
+    }
+    Ok(key.to_string())
 }
