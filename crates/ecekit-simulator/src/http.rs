@@ -3,6 +3,7 @@
 //! A handler decides; `server` carries it out, the same way for every
 //! listener.
 
+use hyper::HeaderMap;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -23,17 +24,15 @@ pub struct Request {
     pub method: String,
     /// Path and query as received (`/api/v1/deployments?x=y`).
     pub target: String,
-    pub headers: Vec<(String, String)>,
+    /// As hyper parsed them (names are case-insensitive).
+    pub headers: HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl Request {
-    /// The first header with this name (case-insensitive).
+    /// The first header with this name, when it is visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)?.to_str().ok()
     }
 
     /// The path, without the query.

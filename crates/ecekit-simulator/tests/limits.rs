@@ -35,32 +35,41 @@ fn still_serves(s: &Simulator) {
     assert_eq!(r.status(), 200);
 }
 
-#[test]
-fn a_chunk_size_near_usize_max_gets_413_and_the_simulator_keeps_serving() {
-    let s = Simulator::start(config()).unwrap();
-    let (mut tcp, mut reader) = connect(&s);
+/// Sends `head`, then `block` `times` times from another thread (the
+/// simulator may stop reading and answer early), and returns the status of
+/// the answer.
+fn status_while_sending(s: &Simulator, head: &str, block: Vec<u8>, times: usize) -> Option<u16> {
+    let (mut tcp, mut reader) = connect(s);
     tcp.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    // One ordinary chunk, then one that claims almost usize::MAX bytes (the
-    // hand-written server added the two sizes and overflowed), then data
-    // just past the limit: the simulator answers 413 once the limit is
-    // crossed instead of waiting for the size the chunk claims.
-    write!(
-        tcp,
-        "PATCH /api/v1/deployments/{DEP}/elasticsearch/{ES}/keystore HTTP/1.1\r\nHost: x\r\n\
-         Authorization: ApiKey {KEY}\r\nTransfer-Encoding: chunked\r\n\r\n\
-         10\r\n0123456789abcdef\r\n{:x}\r\n",
-        usize::MAX - 8
-    )
-    .unwrap();
+    tcp.write_all(head.as_bytes()).unwrap();
     let writer = std::thread::spawn(move || {
-        let block = vec![b'x'; 64 * 1024];
-        let mut sent = 0;
-        while sent < MAX_BODY && tcp.write_all(&block).is_ok() {
-            sent += block.len();
+        for _ in 0..times {
+            if tcp.write_all(&block).is_err() {
+                break;
+            }
         }
     });
     let status = next_status(&mut reader);
     writer.join().unwrap();
+    status
+}
+
+const BLOCK: usize = 64 * 1024;
+
+#[test]
+fn a_chunk_size_near_usize_max_gets_413_and_the_simulator_keeps_serving() {
+    let s = Simulator::start(config()).unwrap();
+    // One ordinary chunk, then one that claims almost usize::MAX bytes (the
+    // hand-written server added the two sizes and overflowed), then data
+    // just past the limit: the simulator answers 413 once the limit is
+    // crossed instead of waiting for the size the chunk claims.
+    let head = format!(
+        "PATCH /api/v1/deployments/{DEP}/elasticsearch/{ES}/keystore HTTP/1.1\r\nHost: x\r\n\
+         Authorization: ApiKey {KEY}\r\nTransfer-Encoding: chunked\r\n\r\n\
+         10\r\n0123456789abcdef\r\n{:x}\r\n",
+        usize::MAX - 8
+    );
+    let status = status_while_sending(&s, &head, vec![b'x'; BLOCK], MAX_BODY / BLOCK);
     assert_eq!(status, Some(413), "a body past the limit gets 413");
     still_serves(&s);
 }
@@ -68,23 +77,10 @@ fn a_chunk_size_near_usize_max_gets_413_and_the_simulator_keeps_serving() {
 #[test]
 fn a_chunked_body_past_the_limit_gets_413() {
     let s = Simulator::start(config()).unwrap();
-    let (mut tcp, mut reader) = connect(&s);
-    tcp.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    write!(
-        tcp,
-        "POST /api/v1/users/auth/_login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-    )
-    .unwrap();
-    let writer = std::thread::spawn(move || {
-        let block = format!("{:x}\r\n{}\r\n", 64 * 1024, "y".repeat(64 * 1024));
-        for _ in 0..=MAX_BODY / (64 * 1024) {
-            if tcp.write_all(block.as_bytes()).is_err() {
-                break;
-            }
-        }
-    });
-    let status = next_status(&mut reader);
-    writer.join().unwrap();
+    let head =
+        "POST /api/v1/users/auth/_login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let chunk = format!("{BLOCK:x}\r\n{}\r\n", "y".repeat(BLOCK));
+    let status = status_while_sending(&s, head, chunk.into_bytes(), MAX_BODY / BLOCK + 1);
     assert_eq!(status, Some(413));
     still_serves(&s);
 }

@@ -244,12 +244,7 @@ fn raw_http_keep_alive_chunked_and_continue() {
         .unwrap();
         let (status, headers, body) = raw_response(&mut reader);
         assert_eq!(status, 200);
-        assert!(
-            !headers
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case("connection: close")),
-            "{headers:?}"
-        );
+        assert!(!closes(&headers), "{headers:?}");
         assert!(body.contains("deployments"));
     }
     // A chunked PATCH body after `Expect: 100-continue` (curl does this for large bodies).
@@ -286,12 +281,7 @@ fn raw_http_keep_alive_chunked_and_continue() {
     .unwrap();
     let (status, headers, _) = raw_response(&mut reader);
     assert_eq!(status, 200);
-    assert!(
-        headers
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case("connection: close")),
-        "{headers:?}"
-    );
+    assert!(closes(&headers), "{headers:?}");
     let mut rest = Vec::new();
     assert_eq!(
         reader.read_to_end(&mut rest).unwrap(),
@@ -342,12 +332,7 @@ fn raw_http_malformed_requests_get_4xx() {
             body.contains(ecekit_simulator::CODE_INVALID_REQUEST),
             "{body}"
         );
-        assert!(
-            headers
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case("connection: close")),
-            "{headers:?}"
-        );
+        assert!(closes(&headers), "{headers:?}");
     }
     // The server is still up.
     let (mut tcp, mut reader) = connect(&s);
@@ -433,4 +418,31 @@ fn shutdown_stops_accepting() {
     let refused = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
     assert!(refused.is_err(), "still accepting after shutdown");
     assert!(t.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn hundreds_of_slow_requests_are_answered_together() {
+    let s = start(Config {
+        latency: Duration::from_secs(2),
+        ..config()
+    });
+    let started = Instant::now();
+    let mut open: Vec<_> = (0..300)
+        .map(|_| {
+            let (mut tcp, reader) = connect(&s.sim);
+            write!(
+                tcp,
+                "GET /api/v1/deployments HTTP/1.1\r\nHost: x\r\nAuthorization: ApiKey {KEY}\r\n\r\n"
+            )
+            .unwrap();
+            (tcp, reader)
+        })
+        .collect();
+    for (tcp, reader) in &mut open {
+        tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        assert_eq!(raw_response(reader).0, 200);
+    }
+    // One after the other they would take 600 s; together, about 2.
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(60), "{took:?}");
 }

@@ -63,18 +63,10 @@ pub async fn respond(
             return Ok(response(reply, true));
         }
     };
-    let headers = parts
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            (name.as_str().to_string(), value)
-        })
-        .collect();
     let request = Request {
         method: method.clone(),
         target,
-        headers,
+        headers: parts.headers,
         body,
     };
     match cx.handler.handle(&request) {

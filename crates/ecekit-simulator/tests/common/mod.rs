@@ -188,3 +188,10 @@ pub fn connect(s: &Simulator) -> (TcpStream, BufReader<TcpStream>) {
     let reader = BufReader::new(tcp.try_clone().unwrap());
     (tcp, reader)
 }
+
+/// Whether response headers (as `raw_response` returns them) close the connection.
+pub fn closes(headers: &[String]) -> bool {
+    headers
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case("connection: close"))
+}
