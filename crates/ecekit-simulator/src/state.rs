@@ -1,77 +1,73 @@
-//! The simulator's in-memory world: demo deployments, their Elasticsearch
-//! keystores and snapshot repositories, platform repositories and sessions.
+//! The simulator's in-memory world: the deployments with their
+//! Elasticsearch clusters, the self-managed cluster, platform repositories,
+//! sessions and queued faults. One world is shared (behind one lock) by the
+//! coordinator and every direct Elasticsearch endpoint, so a keystore PATCH
+//! through the coordinator is what a reload on the endpoint sees.
 
+use crate::es::security::Security;
+use crate::es::Cluster;
+use crate::fleet::{Profile, FAULT_DROP_DEPLOYMENT, FAULT_ERROR_DEPLOYMENT, FAULT_HANG_DEPLOYMENT};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Mutex, MutexGuard};
 
-/// Region of every demo resource (ECE's default region name).
-pub const REGION: &str = "ece-region";
-/// Elasticsearch version of the demo clusters.
-pub const ES_VERSION: &str = "8.15.3";
-
-/// One keystore entry. Its `Debug` never shows the value.
-#[derive(Clone, PartialEq)]
-pub struct Secret {
-    /// A string, or a JSON object stored as a JSON string.
-    pub value: Value,
-    pub as_file: bool,
+/// What every handler shares: the settings, the world, and the
+/// Elasticsearch credentials every cluster accepts.
+pub struct Shared {
+    pub config: crate::Config,
+    pub world: Mutex<World>,
+    pub security: Security,
+    /// Each deployment's generated state, for `GET /__simulator/fleet`.
+    pub profiles: Vec<(String, Profile)>,
 }
 
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Secret")
-            .field("value", &"<redacted>")
-            .field("as_file", &self.as_file)
-            .finish()
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        // A panic in one handler must not stop the others.
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
 
-impl Secret {
-    /// The bytes the keystore would hold: the string itself, or the object as JSON.
-    pub fn stored_bytes(&self) -> Vec<u8> {
-        match &self.value {
-            Value::String(s) => s.as_bytes().to_vec(),
-            other => other.to_string().into_bytes(),
+    /// What a cluster needs to answer a request now.
+    pub fn es_env(&self) -> crate::es::Env {
+        crate::es::Env {
+            now_ms: crate::util::now_millis(),
+            snapshot_duration: self.config.snapshot_duration,
+            store_mb_per_sec: self.config.store_mb_per_sec,
+            slow_analysis: self.config.proxy_timeout * 2,
         }
     }
 }
 
-/// An Elasticsearch node of a demo cluster.
-#[derive(Debug, Clone)]
-pub struct Node {
-    pub id: &'static str,
-    pub name: &'static str,
+/// Faults one deployment has on the coordinator (the fleet's varied states).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeploymentFaults {
+    /// Its keystore PATCH answers 500.
+    pub keystore_patch_fails: bool,
+    /// Its keystore GET and PATCH answer 449 (elevated permissions required).
+    pub needs_elevated_permissions: bool,
 }
 
-/// The Elasticsearch resource of a deployment, with what its nodes hold.
-#[derive(Debug, Clone)]
-pub struct Elasticsearch {
-    pub ref_id: &'static str,
-    pub id: &'static str,
-    pub nodes: Vec<Node>,
-    /// The keystore as the coordinator holds it (what PATCH changes).
-    pub keystore: BTreeMap<String, Secret>,
-    /// The keystore as the nodes loaded it at the last
-    /// `_nodes/reload_secure_settings` (what repository clients use).
-    pub loaded: BTreeMap<String, Secret>,
-    /// Registered snapshot repositories: name -> `{"type", "settings"}`.
-    pub repositories: BTreeMap<String, Value>,
-}
-
-/// A demo deployment.
+/// A deployment: its Elasticsearch resource (one cluster) and its Kibana.
 #[derive(Debug, Clone)]
 pub struct Deployment {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub es: Elasticsearch,
-    pub kibana_ref_id: &'static str,
-    pub kibana_id: &'static str,
+    pub id: String,
+    pub name: String,
+    /// `metadata.tags` (key, value).
+    pub tags: Vec<(String, String)>,
+    pub es_ref_id: String,
+    pub es: Cluster,
+    pub kibana_ref_id: String,
+    pub kibana_id: String,
     /// Listed in `GET /deployments` (fault deployments only with `--fault-deployments`).
     pub listed: bool,
+    /// Its direct Elasticsearch endpoint, once bound.
+    pub endpoint: Option<SocketAddr>,
+    pub faults: DeploymentFaults,
 }
 
-/// What a fault deployment does to every request that names it.
+/// What a fault deployment (or the fault header, or a queued fault) does to
+/// a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// Answer 500 with a BasicFailedReply.
@@ -100,13 +96,6 @@ impl Fault {
     }
 }
 
-/// Deployment id whose every request fails with a 500 BasicFailedReply.
-pub const FAULT_ERROR_DEPLOYMENT: &str = "fa170000000000000000000000000500";
-/// Deployment id whose every request has its connection dropped.
-pub const FAULT_DROP_DEPLOYMENT: &str = "fa1700000000000000000000000d7000";
-/// Deployment id whose every request hangs (no answer until `--hang-secs`).
-pub const FAULT_HANG_DEPLOYMENT: &str = "fa17000000000000000000000000ba46";
-
 /// The fault a deployment id triggers, if it is one of the fault deployments.
 pub fn deployment_fault(id: &str) -> Option<Fault> {
     match id {
@@ -115,101 +104,6 @@ pub fn deployment_fault(id: &str) -> Option<Fault> {
         FAULT_HANG_DEPLOYMENT => Some(Fault::Hang),
         _ => None,
     }
-}
-
-fn es(id: &'static str, nodes: [(&'static str, &'static str); 2]) -> Elasticsearch {
-    Elasticsearch {
-        ref_id: "main-elasticsearch",
-        id,
-        nodes: nodes.iter().map(|(id, name)| Node { id, name }).collect(),
-        keystore: BTreeMap::new(),
-        loaded: BTreeMap::new(),
-        repositories: BTreeMap::new(),
-    }
-}
-
-/// The demo deployments: three real ones, then the three fault deployments.
-pub fn demo_deployments(list_faults: bool) -> Vec<Deployment> {
-    let mut v = vec![
-        Deployment {
-            id: "3b7c1f0e9a5d4c2b8e6f0a1d2c3b4a59",
-            name: "logging-prod",
-            es: es(
-                "8f2d4c6b0a1e3f5d7c9b2a4e6d8f0c13",
-                [
-                    ("Qm9vdC1ub2RlLTAtbG9ncw", "instance-0000000000"),
-                    ("Qm9vdC1ub2RlLTEtbG9ncw", "instance-0000000001"),
-                ],
-            ),
-            kibana_ref_id: "main-kibana",
-            kibana_id: "c41e7a2d9b3f4e8a1c6d0b5f2e7a9d04",
-            listed: true,
-        },
-        Deployment {
-            id: "9e4a2d6f8b1c4e3a5d7f9b0c2e4a6d81",
-            name: "search-staging",
-            es: es(
-                "5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e52",
-                [
-                    ("U3RhZ2luZy1ub2RlLTAtc3I", "instance-0000000000"),
-                    ("U3RhZ2luZy1ub2RlLTEtc3I", "instance-0000000001"),
-                ],
-            ),
-            kibana_ref_id: "main-kibana",
-            kibana_id: "e8b6d4f2a0c8e6b4d2f0a8c6e4b2d0f7",
-            listed: true,
-        },
-        Deployment {
-            id: "1f3e5d7c9b0a2f4e6d8c1b3a5f7e9d26",
-            name: "metrics-dev",
-            es: es(
-                "2c4e6a8f0d2b4e6c8a0f2d4b6e8c0a38",
-                [
-                    ("TWV0cmljcy1ub2RlLTAtbWQ", "instance-0000000000"),
-                    ("TWV0cmljcy1ub2RlLTEtbWQ", "instance-0000000001"),
-                ],
-            ),
-            kibana_ref_id: "main-kibana",
-            kibana_id: "7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e69",
-            listed: true,
-        },
-    ];
-    for (id, name, es_id, kb_id) in [
-        (
-            FAULT_ERROR_DEPLOYMENT,
-            "fault-error-500",
-            "fa170000000000000000000000e50500",
-            "fa170000000000000000000000cb0500",
-        ),
-        (
-            FAULT_DROP_DEPLOYMENT,
-            "fault-drop-connection",
-            "fa170000000000000000000000e5d700",
-            "fa170000000000000000000000cbd700",
-        ),
-        (
-            FAULT_HANG_DEPLOYMENT,
-            "fault-hang",
-            "fa170000000000000000000000e5ba46",
-            "fa170000000000000000000000cbba46",
-        ),
-    ] {
-        v.push(Deployment {
-            id,
-            name,
-            es: es(
-                es_id,
-                [
-                    ("RmF1bHQtbm9kZS0wLWZsdA", "instance-0000000000"),
-                    ("RmF1bHQtbm9kZS0xLWZsdA", "instance-0000000001"),
-                ],
-            ),
-            kibana_ref_id: "main-kibana",
-            kibana_id: kb_id,
-            listed: list_faults,
-        });
-    }
-    v
 }
 
 /// Faults queued through the control endpoint: the next `remaining` requests
@@ -222,10 +116,22 @@ pub struct QueuedFault {
     pub method: Option<String>,
 }
 
+/// Which cluster a direct Elasticsearch endpoint serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterRef {
+    /// The self-managed cluster (the printed endpoint).
+    SelfManaged,
+    /// The cluster of the deployment at this index.
+    Deployment(usize),
+}
+
 /// Everything that changes while the simulator runs.
 #[derive(Debug)]
-pub struct State {
+pub struct World {
     pub deployments: Vec<Deployment>,
+    by_id: HashMap<String, usize>,
+    /// The self-managed cluster behind the printed Elasticsearch endpoint.
+    pub self_managed: Cluster,
     /// ECE platform repositories: name -> `SnapshotRepositoryConfiguration` body.
     pub platform_repositories: BTreeMap<String, Value>,
     /// Bearer tokens -> expiry (Unix seconds).
@@ -234,10 +140,17 @@ pub struct State {
     pub rng: crate::util::SplitMix64,
 }
 
-impl State {
-    pub fn new(seed: u64, list_faults: bool) -> Self {
-        State {
-            deployments: demo_deployments(list_faults),
+impl World {
+    pub fn new(deployments: Vec<Deployment>, self_managed: Cluster, seed: u64) -> World {
+        let by_id = deployments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        World {
+            deployments,
+            by_id,
+            self_managed,
             platform_repositories: BTreeMap::new(),
             tokens: HashMap::new(),
             queued_faults: Vec::new(),
@@ -245,12 +158,23 @@ impl State {
         }
     }
 
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     pub fn deployment(&self, id: &str) -> Option<&Deployment> {
-        self.deployments.iter().find(|d| d.id == id)
+        self.index(id).map(|i| &self.deployments[i])
     }
 
     pub fn deployment_mut(&mut self, id: &str) -> Option<&mut Deployment> {
-        self.deployments.iter_mut().find(|d| d.id == id)
+        self.index(id).map(|i| &mut self.deployments[i])
+    }
+
+    pub fn cluster_mut(&mut self, at: ClusterRef) -> &mut Cluster {
+        match at {
+            ClusterRef::SelfManaged => &mut self.self_managed,
+            ClusterRef::Deployment(i) => &mut self.deployments[i].es,
+        }
     }
 
     /// Takes the first queued fault matching this request, if any.
@@ -277,30 +201,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn demo_ids_look_like_ece_ids() {
-        for d in demo_deployments(true) {
-            for id in [d.id, d.es.id, d.kibana_id] {
-                assert_eq!(id.len(), 32, "{id}");
-                assert!(id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
-            }
-            assert_eq!(d.es.ref_id, "main-elasticsearch");
-        }
-        assert_eq!(
-            demo_deployments(false).iter().filter(|d| d.listed).count(),
-            3
-        );
-    }
-
-    #[test]
-    fn secret_debug_hides_the_value() {
-        let s = Secret {
-            value: Value::String("hunter2".into()),
-            as_file: false,
-        };
-        assert!(!format!("{s:?}").contains("hunter2"));
-    }
-
-    #[test]
     fn parses_faults() {
         assert_eq!(Fault::parse("drop"), Some(Fault::Drop));
         assert_eq!(Fault::parse("delay=250"), Some(Fault::Delay(250)));
@@ -309,7 +209,7 @@ mod tests {
 
     #[test]
     fn queued_faults_are_consumed() {
-        let mut st = State::new(1, false);
+        let mut st = World::new(Vec::new(), crate::fleet::self_managed(), 1);
         st.queued_faults.push(QueuedFault {
             fault: Fault::Error,
             remaining: 2,

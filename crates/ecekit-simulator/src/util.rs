@@ -10,6 +10,14 @@ pub fn now_unix() -> i64 {
     }
 }
 
+/// Milliseconds since the Unix epoch, now.
+pub fn now_millis() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_millis() as i64,
+        Err(_) => 0,
+    }
+}
+
 /// RFC 3339 / ISO 8601 UTC date-time (`2026-05-01T12:00:00Z`), the format of the
 /// spec's `date-time` fields.
 pub fn rfc3339(unix: i64) -> String {

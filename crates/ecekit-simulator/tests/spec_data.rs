@@ -1,26 +1,35 @@
 //! The embedded spec subset still matches the official spec, and what the
 //! simulator answers conforms to the spec's response definitions.
 //!
-//! The spec is read from `../shared/specs/ece-openapi.json` beside the
-//! repository (where CI has it), or from `$ECEKIT_ECE_SPEC`.
+//! The specs are read from `../shared/specs/` beside the repository (where
+//! CI has them), or from `$ECEKIT_ECE_SPEC` and `$ECEKIT_ESS_SPEC`.
 
 use ecekit_simulator::spec::{spec, validate_with, DATA};
+use ecekit_simulator::Platform;
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
-fn official() -> Value {
-    let path = std::env::var_os("ECEKIT_ECE_SPEC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs/ece-openapi.json")
-        });
+fn read_spec(var: &str, file: &str) -> Value {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/specs")
+            .join(file)
+    });
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read the official ECE spec at {} ({e}): set ECEKIT_ECE_SPEC to its path",
+            "cannot read the official spec at {} ({e}): set {var} to its path",
             path.display()
         )
     });
     serde_json::from_str(&text).expect("the official spec is JSON")
+}
+
+fn official() -> Value {
+    read_spec("ECEKIT_ECE_SPEC", "ece-openapi.json")
+}
+
+fn official_ess() -> Value {
+    read_spec("ECEKIT_ESS_SPEC", "ess-openapi.json")
 }
 
 fn data() -> Value {
@@ -154,20 +163,60 @@ fn operations_match_the_spec() {
     }
 }
 
-#[test]
-fn deployment_answers_conform_to_the_spec() {
-    let spec_json = official();
+fn deployment_answers_conform(spec_json: &Value, platform: Platform) {
     let defs = spec_json["definitions"].as_object().unwrap();
-    let (list, gets) = ecekit_simulator::demo_responses();
+    // The demo deployments, the fault ones, and a generated fleet (tags).
+    let (list, gets) = ecekit_simulator::demo_responses(platform, 20);
     let v = validate_with(defs, "DeploymentsListResponse", &list);
-    assert!(v.is_empty(), "GET /deployments: {v:?}");
-    assert_eq!(gets.len(), 6);
+    assert!(v.is_empty(), "{platform:?} GET /deployments: {v:?}");
+    assert_eq!(gets.len(), 23);
     for g in &gets {
         let v = validate_with(defs, "DeploymentGetResponse", g);
-        assert!(v.is_empty(), "GET /deployments/{}: {v:?}", g["id"]);
+        assert!(
+            v.is_empty(),
+            "{platform:?} GET /deployments/{}: {v:?}",
+            g["id"]
+        );
+        let es = &g["resources"]["elasticsearch"][0];
+        assert_eq!(es["ref_id"], "main-elasticsearch");
+        // Where the deployment's own Elasticsearch endpoint is (§G.1).
+        let meta = &es["info"]["metadata"];
+        let port = meta["ports"]["https"].as_u64().unwrap();
+        assert_eq!(meta["endpoint"], "127.0.0.1");
+        assert_eq!(meta["service_url"], format!("http://127.0.0.1:{port}"));
+    }
+    assert!(gets[22]["metadata"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["key"] == "team"));
+}
+
+#[test]
+fn deployment_answers_conform_to_the_spec() {
+    deployment_answers_conform(&official(), Platform::Ece);
+}
+
+#[test]
+fn elastic_cloud_deployment_answers_conform_to_its_spec() {
+    let ess = official_ess();
+    deployment_answers_conform(&ess, Platform::Ess);
+    // Elastic Cloud's DeploymentMetadata has no ECE fields: the ECE shape
+    // must not pass its spec (the check can fail).
+    let defs = ess["definitions"].as_object().unwrap();
+    let (_, ece_gets) = ecekit_simulator::demo_responses(Platform::Ece, 3);
+    assert!(!validate_with(defs, "DeploymentGetResponse", &ece_gets[0]).is_empty());
+    // The keystore and error bodies are the same definitions in both specs.
+    for name in [
+        "KeystoreContents",
+        "KeystoreSecret",
+        "BasicFailedReply",
+        "BasicFailedReplyElement",
+    ] {
         assert_eq!(
-            g["resources"]["elasticsearch"][0]["ref_id"],
-            "main-elasticsearch"
+            ess["definitions"][name],
+            official()["definitions"][name],
+            "{name} differs between the ECE and Elastic Cloud specs"
         );
     }
 }
@@ -177,7 +226,7 @@ fn the_validator_catches_a_broken_answer() {
     // The conformance test above must be able to fail.
     let spec_json = official();
     let defs = spec_json["definitions"].as_object().unwrap();
-    let (mut list, _) = ecekit_simulator::demo_responses();
+    let (mut list, _) = ecekit_simulator::demo_responses(Platform::Ece, 3);
     list["deployments"][0]["resources"][0]
         .as_object_mut()
         .unwrap()

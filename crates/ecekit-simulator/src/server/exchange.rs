@@ -33,6 +33,7 @@ pub struct Context {
     pub handler: Arc<dyn Handler>,
     pub limits: Limits,
     pub log_requests: bool,
+    pub label: Arc<str>,
     pub stop: Stop,
 }
 
@@ -52,7 +53,7 @@ pub async fn respond(
     let path = parts.uri.path().to_string();
     let log = |status: Option<u16>, took: Duration| {
         if cx.log_requests {
-            log_line(&method, &path, status, took);
+            log_line(&cx.label, &method, &path, status, took);
         }
     };
     let body = match read_body(body, &cx.limits).await {
@@ -144,15 +145,15 @@ fn response(reply: Reply, close: bool) -> hyper::Response<Full<Bytes>> {
     response
 }
 
-/// One line per request on stderr: method, path (never the query), status.
-/// Bodies and headers are never logged.
-fn log_line(method: &str, path: &str, status: Option<u16>, took: Duration) {
+/// One line per request on stderr: the listener's label, method, path
+/// (never the query), status. Bodies and headers are never logged.
+fn log_line(label: &str, method: &str, path: &str, status: Option<u16>, took: Duration) {
     let status = match status {
         Some(s) => s.to_string(),
         None => "(no answer: fault)".into(),
     };
     eprintln!(
-        "ecekit simulator: {method} {path} {status} {}ms",
+        "ecekit simulator: {label}{method} {path} {status} {}ms",
         took.as_millis()
     );
 }

@@ -60,6 +60,8 @@ pub struct Listener {
     pub handler: Arc<dyn Handler>,
     /// One line per request on stderr.
     pub log_requests: bool,
+    /// Written before the method in each log line (empty for the coordinator).
+    pub label: String,
 }
 
 /// Serves every listener until `stop`, then lets open connections finish
@@ -91,6 +93,7 @@ async fn serve(listener: Listener, limits: Limits, stop: Stop) {
         handler: listener.handler,
         limits,
         log_requests: listener.log_requests,
+        label: Arc::from(listener.label),
         stop: stop.clone(),
     };
     let slots = Arc::new(Semaphore::new(limits.max_connections));

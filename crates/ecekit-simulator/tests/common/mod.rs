@@ -124,6 +124,70 @@ impl Sim {
         })
     }
 
+    /// Sends `method url` (absolute) with headers and an optional body.
+    pub fn send_to(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Resp {
+        let mut b = ureq::http::Request::builder().method(method).uri(url);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let resp = match body {
+            Some(s) => self.agent.run(b.body(s.to_string()).unwrap()),
+            None => self.agent.run(b.body(ureq::SendBody::none()).unwrap()),
+        }
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let text = resp.into_body().read_to_string().unwrap_or_default();
+        Resp {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    /// Sends to an Elasticsearch endpoint (`base` is its URL) with `auth`
+    /// as the Authorization header (none when empty).
+    pub fn es_at(
+        &self,
+        base: &str,
+        method: &str,
+        path: &str,
+        auth: &str,
+        body: Option<&str>,
+    ) -> Resp {
+        let url = format!("{base}/{}", path.trim_start_matches('/'));
+        let mut headers = vec![("Content-Type", "application/json")];
+        if !auth.is_empty() {
+            headers.push(("Authorization", auth));
+        }
+        self.send_to(method, &url, &headers, body)
+    }
+
+    /// Sends to the self-managed cluster with the full Elasticsearch API key.
+    pub fn es(&self, method: &str, path: &str, body: Option<&str>) -> Resp {
+        let auth = format!("ApiKey {}", self.sim.es_api_key());
+        self.es_at(self.sim.es_url(), method, path, &auth, body)
+    }
+
+    /// The direct Elasticsearch endpoint of deployment `id`, from its info.
+    pub fn endpoint_of(&self, id: &str) -> String {
+        let info = self.api("GET", &format!("/deployments/{id}"), None).json();
+        info["resources"]["elasticsearch"][0]["info"]["metadata"]["service_url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no service_url in {info}"))
+            .to_string()
+    }
+
     /// Sends with the API key.
     pub fn api(&self, method: &str, path: &str, body: Option<&str>) -> Resp {
         let auth = format!("ApiKey {KEY}");

@@ -1,0 +1,334 @@
+//! One Elasticsearch cluster as its REST API answers, shared by the ECE
+//! deployment proxy and the direct Elasticsearch endpoints: the same model,
+//! the same routes, the same answers. What is behind a route lives in its own
+//! module (repositories, reload, ...); this file holds the cluster, the
+//! routing table and the action each route is authorized as.
+//!
+//! Bodies and errors follow Elasticsearch's shapes; reasons are
+//! Elasticsearch's own where a source gives them (each module cites it).
+
+pub mod keystore;
+#[allow(dead_code)] // Time values and sizes serve SLM and analysis (next steps).
+mod params;
+mod reload;
+mod reply;
+mod repository;
+pub mod security;
+
+pub use keystore::{Keystore, Secret};
+pub use reply::{EsReply, Exception};
+pub use repository::AWS_EXAMPLE_ACCESS_KEY;
+
+use params::Params;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Elasticsearch version of every simulated cluster.
+pub const ES_VERSION: &str = "8.15.3";
+
+/// A node of a cluster, with the secure settings it loaded at its last
+/// reload (what its repository clients use).
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub name: String,
+    pub loaded: Keystore,
+}
+
+/// A registered snapshot repository, as it was put.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repository {
+    pub typ: String,
+    pub settings: Map<String, Value>,
+}
+
+/// How a hooked repository analysis goes wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalyzeHook {
+    /// The store loses a write: the analysis fails as on storage that is
+    /// not strongly consistent (reference §C.4).
+    LostWrite,
+    /// The store is slow: the analysis takes twice the proxy's limit.
+    Slow,
+}
+
+/// How a hooked snapshot ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotHook {
+    /// One shard fails: PARTIAL.
+    Partial,
+    /// The snapshot fails: FAILED, with a reason.
+    Failed,
+}
+
+/// Behaviours a test turns on for one cluster (`/__simulator/hooks`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hooks {
+    /// The last node's reload fails (`reload_exception`), keeping what it
+    /// loaded before.
+    pub reload_fails: bool,
+    /// Verification fails at the storage (access denied), whatever the
+    /// credentials.
+    pub verify_fails: bool,
+    pub analyze: Option<AnalyzeHook>,
+    pub snapshot: Option<SnapshotHook>,
+}
+
+/// What the cluster needs from outside: the time, and the simulator's
+/// settings for work that takes time.
+#[derive(Debug, Clone, Copy)]
+pub struct Env {
+    /// Now, in milliseconds since the epoch.
+    pub now_ms: i64,
+    /// How long a snapshot stays IN_PROGRESS.
+    pub snapshot_duration: Duration,
+    /// Throughput of the object store per operation, MB/s.
+    pub store_mb_per_sec: f64,
+    /// How long a `slow`-hooked analysis takes.
+    pub slow_analysis: Duration,
+}
+
+/// One simulated cluster.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// Cluster id (32 hex), also its `cluster_name` on ECE.
+    pub id: String,
+    pub name: String,
+    pub uuid: String,
+    pub nodes: Vec<Node>,
+    /// The keystore as it is on the nodes' disks: what the coordinator's
+    /// keystore PATCH writes (ECE, Elastic Cloud), or what
+    /// `bin/elasticsearch-keystore` put there (self-managed). Nodes use it
+    /// only after a reload.
+    pub keystore: Keystore,
+    pub repositories: BTreeMap<String, Repository>,
+    /// `path.repo`: where `fs` repositories may live (empty on ECE and
+    /// Elastic Cloud).
+    pub path_repo: Vec<String>,
+    pub hooks: Hooks,
+}
+
+/// What a request brings from outside the cluster.
+pub struct EsRequest<'a> {
+    pub method: &'a str,
+    /// The path split on `/`, decoded, without empty segments.
+    pub path: &'a [String],
+    /// Decoded query pairs.
+    pub query: &'a [(String, String)],
+    pub body: &'a [u8],
+}
+
+impl EsRequest<'_> {
+    /// `/a/b` as Elasticsearch prints it in messages.
+    pub fn uri(&self) -> String {
+        format!("/{}", self.path.join("/"))
+    }
+
+    fn params(&self) -> Params<'_> {
+        Params::new(self.query)
+    }
+}
+
+/// An Elasticsearch REST endpoint the simulator serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Info,
+    GetRepositories(Option<String>),
+    PutRepository(String),
+    DeleteRepository(String),
+    Verify(String),
+    Reload,
+}
+
+impl Route {
+    /// The transport action Elasticsearch authorizes the route as (what a
+    /// 403 names).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Route::Info => "cluster:monitor/main",
+            Route::GetRepositories(_) => "cluster:admin/repository/get",
+            Route::PutRepository(_) => "cluster:admin/repository/put",
+            Route::DeleteRepository(_) => "cluster:admin/repository/delete",
+            Route::Verify(_) => "cluster:admin/repository/verify",
+            Route::Reload => "cluster:admin/nodes/reload_secure_settings",
+        }
+    }
+}
+
+/// Maps a request to its route, or answers as Elasticsearch does for a path
+/// it has no handler for (400) or a method it does not take there (405).
+pub fn route(method: &str, path: &[String]) -> Result<Route, EsReply> {
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    let uri = format!("/{}", p.join("/"));
+    let wrong = |allowed: &str| Err(reply::wrong_method(&uri, method, allowed));
+    let name = |s: &str| s.to_string();
+    match (p.as_slice(), method) {
+        ([], "GET" | "HEAD") => Ok(Route::Info),
+        ([], _) => wrong("GET, HEAD"),
+        (["_snapshot"], "GET") => Ok(Route::GetRepositories(None)),
+        (["_snapshot"], _) => wrong("GET"),
+        (["_snapshot", r], "GET") => Ok(Route::GetRepositories(Some(name(r)))),
+        (["_snapshot", r], "PUT" | "POST") => Ok(Route::PutRepository(name(r))),
+        (["_snapshot", r], "DELETE") => Ok(Route::DeleteRepository(name(r))),
+        (["_snapshot", _], _) => wrong("GET, PUT, POST, DELETE"),
+        (["_snapshot", r, "_verify"], "POST") => Ok(Route::Verify(name(r))),
+        (["_snapshot", _, "_verify"], _) => wrong("POST"),
+        (["_nodes", "reload_secure_settings"], "POST")
+        | (["_nodes", _, "reload_secure_settings"], "POST") => Ok(Route::Reload),
+        (["_nodes", "reload_secure_settings"], _)
+        | (["_nodes", _, "reload_secure_settings"], _) => wrong("POST"),
+        _ => Err(reply::no_handler(&uri, method)),
+    }
+}
+
+impl Cluster {
+    /// A cluster of `nodes` (id, name) with nothing registered.
+    pub fn new(id: &str, name: &str, nodes: &[(&str, &str)]) -> Cluster {
+        Cluster {
+            id: id.into(),
+            name: name.into(),
+            uuid: format!("{}-uuid", &id[..8.min(id.len())]),
+            nodes: nodes
+                .iter()
+                .map(|(id, name)| Node {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    loaded: Keystore::new(),
+                })
+                .collect(),
+            keystore: Keystore::new(),
+            repositories: BTreeMap::new(),
+            path_repo: Vec::new(),
+            hooks: Hooks::default(),
+        }
+    }
+
+    /// The master node (the first).
+    pub fn master(&self) -> &Node {
+        &self.nodes[0]
+    }
+
+    /// Whether every node has loaded `name` as it is in the keystore.
+    pub fn loaded_everywhere(&self, name: &str) -> bool {
+        let stored = self.keystore.get(name);
+        stored.is_some() && self.nodes.iter().all(|n| n.loaded.get(name) == stored)
+    }
+
+    /// Answers one request on `route`.
+    pub fn handle(&mut self, route: &Route, req: &EsRequest, env: &Env) -> EsReply {
+        let _ = env;
+        match route {
+            Route::Info => self.info(),
+            Route::GetRepositories(names) => repository::get(self, req, names.as_deref()),
+            Route::PutRepository(name) => repository::put(self, req, name),
+            Route::DeleteRepository(name) => repository::delete(self, req, name),
+            Route::Verify(name) => repository::verify_request(self, req, name),
+            Route::Reload => reload::reload(self, req),
+        }
+    }
+
+    fn info(&self) -> EsReply {
+        EsReply::ok(json!({
+            "name": self.master().name,
+            "cluster_name": self.name,
+            "cluster_uuid": self.uuid,
+            "version": {
+                "number": ES_VERSION,
+                "build_flavor": "default",
+                "build_type": "docker",
+                "lucene_version": "9.11.1",
+                "minimum_wire_compatibility_version": "7.17.0",
+                "minimum_index_compatibility_version": "7.0.0"
+            },
+            "tagline": "You Know, for Search"
+        }))
+    }
+
+    /// `{node_id: {"name"}}` for every node.
+    fn node_names(&self) -> Map<String, Value> {
+        self.nodes
+            .iter()
+            .map(|n| (n.id.clone(), json!({"name": n.name})))
+            .collect()
+    }
+}
+
+/// The work of a request, in tests: no delay model needed.
+#[cfg(test)]
+pub(crate) fn run(cluster: &mut Cluster, method: &str, path: &str, body: &str) -> EsReply {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let segs: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let query: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let req = EsRequest {
+        method,
+        path: &segs,
+        query: &query,
+        body: body.as_bytes(),
+    };
+    match route(method, &segs) {
+        Ok(r) => cluster.handle(&r, &req, &test_env()),
+        Err(reply) => reply,
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn test_env() -> Env {
+    Env {
+        now_ms: crate::util::now_millis(),
+        snapshot_duration: Duration::from_millis(3000),
+        store_mb_per_sec: 200.0,
+        slow_analysis: Duration::from_secs(120),
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn test_cluster() -> Cluster {
+    Cluster::new(
+        "8f2d4c6b0a1e3f5d7c9b2a4e6d8f0c13",
+        "8f2d4c6b0a1e3f5d7c9b2a4e6d8f0c13",
+        &[
+            ("Qm9vdC1ub2RlLTAtbG9ncw", "instance-0000000000"),
+            ("Qm9vdC1ub2RlLTEtbG9ncw", "instance-0000000001"),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_and_refuses_like_elasticsearch() {
+        let mut c = test_cluster();
+        let r = run(&mut c, "GET", "_cat/indices", "");
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            r.body["error"],
+            "no handler found for uri [/_cat/indices] and method [GET]"
+        );
+        let r = run(&mut c, "GET", "_snapshot/r/_verify", "");
+        assert_eq!(r.status, 405);
+        assert_eq!(
+            run(&mut c, "GET", "", "").body["version"]["number"],
+            ES_VERSION
+        );
+        assert_eq!(
+            route("PUT", &["_snapshot".into(), "r".into()])
+                .unwrap()
+                .action(),
+            "cluster:admin/repository/put"
+        );
+    }
+}
