@@ -321,6 +321,7 @@ fn apply(d: &mut Deployment, profile: Profile, seed: u64, shared: &mut Option<(S
             store(&mut d.es, &key("secret_key"), &secret);
         }
     }
+    seed_policy(d, profile, client);
     match profile {
         Profile::UnusedKeys => {
             store(
@@ -335,6 +336,60 @@ fn apply(d: &mut Deployment, profile: Profile, seed: u64, shared: &mut Option<(S
         Profile::NeedsElevatedPermissions => d.faults.needs_elevated_permissions = true,
         _ => {}
     }
+}
+
+/// The SLM policy every generated deployment runs nightly: its last run
+/// succeeded, or (a deployment whose repository cannot be written, or
+/// `slm-failing`) failed after an older success.
+fn seed_policy(d: &mut Deployment, profile: Profile, client: &str) {
+    const DAY: i64 = 86_400_000;
+    let today = crate::util::now_millis().div_euclid(DAY) * DAY;
+    // Last night at 01:30 UTC, the schedule's time.
+    let last_night = today - DAY + 90 * 60_000;
+    let body = json!({
+        "name": "<nightly-{now/d}>",
+        "schedule": "0 30 1 * * ?",
+        "repository": FLEET_REPOSITORY,
+        "config": {"indices": ["*"], "include_global_state": true},
+        "retention": {"expire_after": "30d", "min_count": 5, "max_count": 50}
+    });
+    let no_access = |detail: String| {
+        json!({
+            "type": "repository_exception",
+            "reason": format!("[{FLEET_REPOSITORY}] could not read repository data from index blob"),
+            "caused_by": {"type": "i_o_exception", "reason": detail}
+        })
+        .to_string()
+    };
+    let failure = match profile {
+        Profile::MissingKeys | Profile::HalfPair => Some(no_access(format!(
+            "the s3 client [{client}] has no credentials"
+        ))),
+        Profile::VerifyFails => Some(no_access(
+            "Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)".into(),
+        )),
+        Profile::SlmFailing => Some(
+            json!({
+                "type": "snapshot_exception",
+                "reason": "[nightly-snapshot] failed to create snapshot successfully, 1 out of 5 total shards failed"
+            })
+            .to_string(),
+        ),
+        _ => None,
+    };
+    let (success_at, taken) = if failure.is_some() {
+        (last_night - 6 * DAY, 24)
+    } else {
+        (last_night, 30)
+    };
+    crate::es::slm::seed(
+        &mut d.es,
+        "nightly-snapshots",
+        body,
+        taken,
+        success_at,
+        failure.map(|f| (last_night, f)),
+    );
 }
 
 /// The self-managed cluster behind the printed endpoint: three nodes,

@@ -35,7 +35,7 @@ fn the_self_managed_endpoint_takes_api_keys_and_basic_auth() {
     let full = format!("ApiKey {}", s.sim.es_api_key());
     let root = s.es_at(&es, "GET", "/", &full, None);
     assert_eq!(root.status, 200, "{}", root.text);
-    assert_eq!(root.json()["version"]["number"], "8.15.3");
+    assert_eq!(root.json()["version"]["number"], "8.17.3");
     assert_eq!(root.json()["cluster_name"], "self-managed");
 
     let who = s

@@ -7,13 +7,18 @@
 //! Bodies and errors follow Elasticsearch's shapes; reasons are
 //! Elasticsearch's own where a source gives them (each module cites it).
 
+mod analyze;
+mod cron;
+mod datemath;
 pub mod keystore;
-#[allow(dead_code)] // Time values and sizes serve SLM and analysis (next steps).
 mod params;
 mod reload;
 mod reply;
 mod repository;
 pub mod security;
+mod settings;
+pub mod slm;
+mod snapshot;
 
 pub use keystore::{Keystore, Secret};
 pub use reply::{EsReply, Exception};
@@ -25,7 +30,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Elasticsearch version of every simulated cluster.
-pub const ES_VERSION: &str = "8.15.3";
+pub const ES_VERSION: &str = "8.17.3";
 
 /// A node of a cluster, with the secure settings it loaded at its last
 /// reload (what its repository clients use).
@@ -107,6 +112,10 @@ pub struct Cluster {
     /// Elastic Cloud).
     pub path_repo: Vec<String>,
     pub hooks: Hooks,
+    pub indices: Vec<snapshot::Index>,
+    pub snapshots: Vec<snapshot::Snapshot>,
+    pub slm: slm::Slm,
+    pub settings: settings::ClusterSettings,
 }
 
 /// What a request brings from outside the cluster.
@@ -138,7 +147,22 @@ pub enum Route {
     PutRepository(String),
     DeleteRepository(String),
     Verify(String),
+    Analyze(String),
+    CreateSnapshot(String, String),
+    GetSnapshots(String, String),
+    DeleteSnapshot(String, String),
+    SnapshotStatus(Option<String>, Option<String>),
     Reload,
+    PutPolicy(String),
+    GetPolicies(Option<String>),
+    DeletePolicy(String),
+    ExecutePolicy(String),
+    ExecuteRetention,
+    SlmStats,
+    SlmStatus,
+    SlmMode(bool),
+    GetSettings,
+    PutSettings,
 }
 
 impl Route {
@@ -151,7 +175,23 @@ impl Route {
             Route::PutRepository(_) => "cluster:admin/repository/put",
             Route::DeleteRepository(_) => "cluster:admin/repository/delete",
             Route::Verify(_) => "cluster:admin/repository/verify",
+            Route::Analyze(_) => "cluster:admin/repository/analyze",
+            Route::CreateSnapshot(..) => "cluster:admin/snapshot/create",
+            Route::GetSnapshots(..) => "cluster:admin/snapshot/get",
+            Route::DeleteSnapshot(..) => "cluster:admin/snapshot/delete",
+            Route::SnapshotStatus(..) => "cluster:admin/snapshot/status",
             Route::Reload => "cluster:admin/nodes/reload_secure_settings",
+            Route::PutPolicy(_) => "cluster:admin/slm/put",
+            Route::GetPolicies(_) => "cluster:admin/slm/get",
+            Route::DeletePolicy(_) => "cluster:admin/slm/delete",
+            Route::ExecutePolicy(_) => "cluster:admin/slm/execute",
+            Route::ExecuteRetention => "cluster:admin/slm/execute-retention",
+            Route::SlmStats => "cluster:admin/slm/stats",
+            Route::SlmStatus => "cluster:admin/slm/status",
+            Route::SlmMode(true) => "cluster:admin/slm/start",
+            Route::SlmMode(false) => "cluster:admin/slm/stop",
+            Route::GetSettings => "cluster:monitor/settings",
+            Route::PutSettings => "cluster:admin/settings/update",
         }
     }
 }
@@ -168,16 +208,46 @@ pub fn route(method: &str, path: &[String]) -> Result<Route, EsReply> {
         ([], _) => wrong("GET, HEAD"),
         (["_snapshot"], "GET") => Ok(Route::GetRepositories(None)),
         (["_snapshot"], _) => wrong("GET"),
+        (["_snapshot", "_status"], "GET") => Ok(Route::SnapshotStatus(None, None)),
         (["_snapshot", r], "GET") => Ok(Route::GetRepositories(Some(name(r)))),
         (["_snapshot", r], "PUT" | "POST") => Ok(Route::PutRepository(name(r))),
         (["_snapshot", r], "DELETE") => Ok(Route::DeleteRepository(name(r))),
         (["_snapshot", _], _) => wrong("GET, PUT, POST, DELETE"),
         (["_snapshot", r, "_verify"], "POST") => Ok(Route::Verify(name(r))),
         (["_snapshot", _, "_verify"], _) => wrong("POST"),
+        (["_snapshot", r, "_analyze"], "POST") => Ok(Route::Analyze(name(r))),
+        (["_snapshot", _, "_analyze"], _) => wrong("POST"),
+        (["_snapshot", r, "_status"], "GET") => Ok(Route::SnapshotStatus(Some(name(r)), None)),
+        (["_snapshot", r, s], "PUT" | "POST") => Ok(Route::CreateSnapshot(name(r), name(s))),
+        (["_snapshot", r, s], "GET") => Ok(Route::GetSnapshots(name(r), name(s))),
+        (["_snapshot", r, s], "DELETE") => Ok(Route::DeleteSnapshot(name(r), name(s))),
+        (["_snapshot", _, _], _) => wrong("GET, PUT, POST, DELETE"),
+        (["_snapshot", r, s, "_status"], "GET") => {
+            Ok(Route::SnapshotStatus(Some(name(r)), Some(name(s))))
+        }
         (["_nodes", "reload_secure_settings"], "POST")
         | (["_nodes", _, "reload_secure_settings"], "POST") => Ok(Route::Reload),
         (["_nodes", "reload_secure_settings"], _)
         | (["_nodes", _, "reload_secure_settings"], _) => wrong("POST"),
+        (["_slm", "policy"], "GET") => Ok(Route::GetPolicies(None)),
+        (["_slm", "policy"], _) => wrong("GET"),
+        (["_slm", "policy", id], "PUT") => Ok(Route::PutPolicy(name(id))),
+        (["_slm", "policy", id], "GET") => Ok(Route::GetPolicies(Some(name(id)))),
+        (["_slm", "policy", id], "DELETE") => Ok(Route::DeletePolicy(name(id))),
+        (["_slm", "policy", _], _) => wrong("GET, PUT, DELETE"),
+        (["_slm", "policy", id, "_execute"], "PUT" | "POST") => Ok(Route::ExecutePolicy(name(id))),
+        (["_slm", "policy", _, "_execute"], _) => wrong("PUT, POST"),
+        (["_slm", "_execute_retention"], "POST") => Ok(Route::ExecuteRetention),
+        (["_slm", "_execute_retention"], _) => wrong("POST"),
+        (["_slm", "stats"], "GET") => Ok(Route::SlmStats),
+        (["_slm", "status"], "GET") => Ok(Route::SlmStatus),
+        (["_slm", "stats" | "status"], _) => wrong("GET"),
+        (["_slm", "start"], "POST") => Ok(Route::SlmMode(true)),
+        (["_slm", "stop"], "POST") => Ok(Route::SlmMode(false)),
+        (["_slm", "start" | "stop"], _) => wrong("POST"),
+        (["_cluster", "settings"], "GET") => Ok(Route::GetSettings),
+        (["_cluster", "settings"], "PUT") => Ok(Route::PutSettings),
+        (["_cluster", "settings"], _) => wrong("GET, PUT"),
         _ => Err(reply::no_handler(&uri, method)),
     }
 }
@@ -201,6 +271,10 @@ impl Cluster {
             repositories: BTreeMap::new(),
             path_repo: Vec::new(),
             hooks: Hooks::default(),
+            indices: snapshot::default_indices(id),
+            snapshots: Vec::new(),
+            slm: slm::Slm::default(),
+            settings: settings::ClusterSettings::default(),
         }
     }
 
@@ -215,16 +289,34 @@ impl Cluster {
         stored.is_some() && self.nodes.iter().all(|n| n.loaded.get(name) == stored)
     }
 
-    /// Answers one request on `route`.
+    /// Answers one request on `route`, after recording what finished since
+    /// the last one (SLM snapshot results).
     pub fn handle(&mut self, route: &Route, req: &EsRequest, env: &Env) -> EsReply {
-        let _ = env;
+        slm::settle(self, env.now_ms);
         match route {
             Route::Info => self.info(),
             Route::GetRepositories(names) => repository::get(self, req, names.as_deref()),
             Route::PutRepository(name) => repository::put(self, req, name),
             Route::DeleteRepository(name) => repository::delete(self, req, name),
             Route::Verify(name) => repository::verify_request(self, req, name),
+            Route::Analyze(name) => analyze::analyze(self, req, name, env),
+            Route::CreateSnapshot(repo, name) => snapshot::create(self, req, repo, name, env),
+            Route::GetSnapshots(repo, names) => snapshot::get(self, req, repo, names, env),
+            Route::DeleteSnapshot(repo, names) => snapshot::delete(self, req, repo, names, env),
+            Route::SnapshotStatus(repo, names) => {
+                snapshot::status(self, req, repo.as_deref(), names.as_deref(), env)
+            }
             Route::Reload => reload::reload(self, req),
+            Route::PutPolicy(id) => slm::put(self, req, id, env),
+            Route::GetPolicies(ids) => slm::get(self, req, ids.as_deref(), env),
+            Route::DeletePolicy(id) => slm::delete(self, req, id),
+            Route::ExecutePolicy(id) => slm::execute(self, req, id, env),
+            Route::ExecuteRetention => slm::execute_retention(self, req, env),
+            Route::SlmStats => slm::stats(self, req),
+            Route::SlmStatus => slm::mode(self, req, None),
+            Route::SlmMode(running) => slm::mode(self, req, Some(*running)),
+            Route::GetSettings => settings::get(self, req),
+            Route::PutSettings => settings::put(self, req),
         }
     }
 
@@ -237,7 +329,7 @@ impl Cluster {
                 "number": ES_VERSION,
                 "build_flavor": "default",
                 "build_type": "docker",
-                "lucene_version": "9.11.1",
+                "lucene_version": "9.12.0",
                 "minimum_wire_compatibility_version": "7.17.0",
                 "minimum_index_compatibility_version": "7.0.0"
             },
@@ -254,9 +346,21 @@ impl Cluster {
     }
 }
 
-/// The work of a request, in tests: no delay model needed.
+/// One request in tests, now.
 #[cfg(test)]
 pub(crate) fn run(cluster: &mut Cluster, method: &str, path: &str, body: &str) -> EsReply {
+    run_at(cluster, method, path, body, &mut test_env())
+}
+
+/// One request in tests, at `env`'s time.
+#[cfg(test)]
+pub(crate) fn run_at(
+    cluster: &mut Cluster,
+    method: &str,
+    path: &str,
+    body: &str,
+    env: &mut Env,
+) -> EsReply {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let segs: Vec<String> = path
         .split('/')
@@ -278,7 +382,7 @@ pub(crate) fn run(cluster: &mut Cluster, method: &str, path: &str, body: &str) -
         body: body.as_bytes(),
     };
     match route(method, &segs) {
-        Ok(r) => cluster.handle(&r, &req, &test_env()),
+        Ok(r) => cluster.handle(&r, &req, env),
         Err(reply) => reply,
     }
 }

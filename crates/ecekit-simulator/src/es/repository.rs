@@ -352,30 +352,22 @@ fn client_problem(es: &Cluster, typ: &str, client: &str, loaded: &Keystore) -> O
     }
 }
 
-/// Verifies `name` on every node: the master first (`path [...] is not
-/// accessible on master node`), then the others (each failing node listed,
-/// as `VerifyNodeRepositoryAction` does). `Ok` holds the nodes.
-pub fn verify(es: &Cluster, name: &str) -> Result<Map<String, Value>, EsReply> {
-    let repo = existing(es, name)?;
-    let typ = effective_type(repo).to_string();
+/// What keeps the master from reaching the repository's storage, if
+/// anything: the cause of a failed verification, snapshot or analysis.
+pub fn master_problem(es: &Cluster, name: &str) -> Option<Exception> {
+    let repo = es.repositories.get(name)?;
+    let typ = effective_type(repo);
     let client = setting(&repo.settings, "client").unwrap_or("default");
-    let base = setting(&repo.settings, "base_path")
-        .or_else(|| setting(&repo.settings, "location"))
-        .unwrap_or("");
-    let master_failure = |cause: Exception| {
-        Err(Exception::new(
-            "repository_verification_exception",
-            format!("[{name}] path [{base}] is not accessible on master node"),
-        )
-        .caused_by(cause)
-        .reply(500))
-    };
     if es.hooks.verify_fails {
+        let base = base_path(repo);
         // What S3 answers a client whose policy does not cover the bucket.
-        return master_failure(
+        return Some(
             Exception::new(
                 "i_o_exception",
-                format!("Unable to upload object [{base}/tests-{}/master.dat] using a single upload", &es.uuid),
+                format!(
+                    "Unable to upload object [{base}/tests-{}/master.dat] using a single upload",
+                    es.uuid
+                ),
             )
             .caused_by(Exception::new(
                 "amazon_s3_exception",
@@ -383,8 +375,32 @@ pub fn verify(es: &Cluster, name: &str) -> Result<Map<String, Value>, EsReply> {
             )),
         );
     }
-    if let Some(detail) = client_problem(es, &typ, client, &es.master().loaded) {
-        return master_failure(Exception::new("i_o_exception", detail));
+    client_problem(es, typ, client, &es.master().loaded)
+        .map(|detail| Exception::new("i_o_exception", detail))
+}
+
+/// Where the repository writes: `base_path`, or an `fs` location.
+pub fn base_path(repo: &Repository) -> &str {
+    setting(&repo.settings, "base_path")
+        .or_else(|| setting(&repo.settings, "location"))
+        .unwrap_or("")
+}
+
+/// Verifies `name` on every node: the master first (`path [...] is not
+/// accessible on master node`), then the others (each failing node listed,
+/// as `VerifyNodeRepositoryAction` does). `Ok` holds the nodes.
+pub fn verify(es: &Cluster, name: &str) -> Result<Map<String, Value>, EsReply> {
+    let repo = existing(es, name)?;
+    let typ = effective_type(repo).to_string();
+    let client = setting(&repo.settings, "client").unwrap_or("default");
+    let base = base_path(repo);
+    if let Some(cause) = master_problem(es, name) {
+        return Err(Exception::new(
+            "repository_verification_exception",
+            format!("[{name}] path [{base}] is not accessible on master node"),
+        )
+        .caused_by(cause)
+        .reply(500));
     }
     let failing: Vec<(&super::Node, String)> = es.nodes[1..]
         .iter()
