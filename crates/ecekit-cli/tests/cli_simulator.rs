@@ -13,6 +13,8 @@ const DEP: &str = "3b7c1f0e9a5d4c2b8e6f0a1d2c3b4a59";
 struct Running {
     child: Child,
     base_url: String,
+    /// Stdout's second line, `Elasticsearch endpoint: URL`.
+    es_line: String,
 }
 
 impl Drop for Running {
@@ -41,19 +43,39 @@ impl Running {
             .stderr(Stdio::piped())
             .spawn()
             .expect("ecekit runs");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let (mut line, mut es_line) = (String::new(), String::new());
+        out.read_line(&mut line).unwrap();
+        out.read_line(&mut es_line).unwrap();
         Running {
             child,
             base_url: line.trim().to_string(),
+            es_line: es_line.trim().to_string(),
         }
     }
 
     fn port(&self) -> u16 {
-        let hostport = self.base_url.split('/').nth(2).unwrap();
-        hostport.rsplit(':').next().unwrap().parse().unwrap()
+        port_of(&self.base_url)
+    }
+
+    /// The self-managed cluster's URL, from stdout's second line.
+    fn es_url(&self) -> String {
+        self.es_line
+            .strip_prefix("Elasticsearch endpoint: ")
+            .unwrap_or_else(|| panic!("not the endpoint line: {}", self.es_line))
+            .to_string()
+    }
+
+    /// Like `request`, to any loopback port and path (no `/api/v1`).
+    fn request_to(
+        &self,
+        port: u16,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, String) {
+        raw_request(port, method, path, headers, body)
     }
 
     /// Plain HTTP/1.1 request with `Connection: close`; returns status and body.
@@ -64,26 +86,13 @@ impl Running {
         headers: &[(&str, &str)],
         body: &str,
     ) -> (u16, String) {
-        let mut tcp = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
-        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut req = format!(
-            "{method} /api/v1{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        tcp.write_all(req.as_bytes()).unwrap();
-        let mut resp = String::new();
-        tcp.read_to_string(&mut resp).unwrap();
-        let status = resp.split(' ').nth(1).unwrap().parse().unwrap();
-        let body = resp
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
+        raw_request(
+            self.port(),
+            method,
+            &format!("/api/v1{path}"),
+            headers,
+            body,
+        )
     }
 
     /// Stops the process and returns everything it wrote on stderr.
@@ -99,6 +108,41 @@ impl Running {
             .unwrap();
         err
     }
+}
+
+fn port_of(url: &str) -> u16 {
+    let hostport = url.split('/').nth(2).unwrap();
+    hostport.rsplit(':').next().unwrap().parse().unwrap()
+}
+
+/// One HTTP/1.1 request with `Connection: close` to 127.0.0.1:`port`.
+fn raw_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    let mut tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    tcp.write_all(req.as_bytes()).unwrap();
+    let mut resp = String::new();
+    tcp.read_to_string(&mut resp).unwrap();
+    let status = resp.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
 }
 
 #[test]
@@ -323,4 +367,214 @@ fn a_missing_or_empty_key_file_is_a_clear_error() {
         assert!(err.contains(expected), "{err}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (the test has no base64 crate).
+fn b64(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| (n << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn unb64(text: &str) -> Vec<u8> {
+    let digits: Vec<u32> = text
+        .bytes()
+        .filter(|b| *b != b'=')
+        .map(|b| B64.iter().position(|c| *c == b).expect("base64") as u32)
+        .collect();
+    let mut out = Vec::new();
+    for chunk in digits.chunks(4) {
+        let n = chunk.iter().fold(0u32, |n, d| (n << 6) | d) << (6 * (4 - chunk.len()));
+        for i in 0..chunk.len().saturating_sub(1) {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    out
+}
+
+fn basic(user: &str, password: &str) -> String {
+    format!("Basic {}", b64(format!("{user}:{password}").as_bytes()))
+}
+
+#[test]
+fn the_test_base64_is_right() {
+    assert_eq!(b64(b"elastic:pw"), "ZWxhc3RpYzpwdw==");
+    assert_eq!(unb64("ZWxhc3RpYzpwdw=="), b"elastic:pw");
+    assert_eq!(b64(b"ab"), "YWI=");
+    assert_eq!(unb64("YWJj"), b"abc");
+}
+
+#[test]
+fn prints_the_elasticsearch_endpoint_and_fresh_keys_and_never_logs_the_password() {
+    let es_password = "cli-es-password-7c";
+    let sim = Running::start(&["--api-key", "k-es", "--es-password", es_password]);
+    let es = sim.es_url();
+    assert!(es.starts_with("http://127.0.0.1:"), "{es}");
+    let port = port_of(&es);
+    let auth = basic("elastic", es_password);
+    let (status, body) = sim.request_to(port, "GET", "/", &[("Authorization", &auth)], "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"cluster_name\":\"self-managed\""), "{body}");
+    let fs = r#"{"type":"fs","settings":{"location":"/mnt/snapshots/cli"}}"#;
+    let (status, body) = sim.request_to(
+        port,
+        "PUT",
+        "/_snapshot/local",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        fs,
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = sim.request_to(port, "GET", "/", &[], "");
+    assert_eq!(status, 401);
+    let err = sim.stop();
+    let key = err
+        .split("Elasticsearch API key (encoded, all privileges): ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no Elasticsearch API key in: {err}"));
+    let decoded = String::from_utf8(unb64(key)).unwrap();
+    assert_eq!(
+        decoded.split(':').map(str::len).collect::<Vec<_>>(),
+        [20, 22]
+    );
+    assert!(
+        err.contains("Elasticsearch API key (encoded, monitor privileges only; writes get 403): ")
+    );
+    assert!(
+        !err.contains("Elasticsearch login:"),
+        "a given password is not printed: {err}"
+    );
+    assert!(!err.contains(es_password));
+    assert!(
+        err.contains(&format!(
+            "[elasticsearch 127.0.0.1:{port}] PUT /_snapshot/local 200"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("[elasticsearch 127.0.0.1:{port}] GET / 401")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_random_elasticsearch_password_is_printed_and_one_from_the_environment_is_not() {
+    let sim = Running::start_with_env(&["--api-key", "k-es2"], &[]);
+    let port = port_of(&sim.es_url());
+    let err_then = |sim: Running| sim.stop();
+    // The password comes from the environment when it is set there.
+    let with_env = Running::start_with_env(
+        &["--api-key", "k-es3"],
+        &[("ECEKIT_SIMULATOR_ES_PASSWORD", "from-the-env-5d")],
+    );
+    let env_port = port_of(&with_env.es_url());
+    let (status, _) = with_env.request_to(
+        env_port,
+        "GET",
+        "/",
+        &[("Authorization", &basic("elastic", "from-the-env-5d"))],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(!err_then(with_env).contains("from-the-env-5d"));
+    let (status, _) = sim.request_to(
+        port,
+        "GET",
+        "/",
+        &[("Authorization", &basic("elastic", "x"))],
+        "",
+    );
+    assert_eq!(status, 401);
+    let err = err_then(sim);
+    let password = err
+        .split("Elasticsearch login: elastic / ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no password in: {err}"))
+        .to_string();
+    assert!(password.len() >= 12);
+}
+
+#[test]
+fn elastic_cloud_and_fleet_flags() {
+    let sim = Running::start(&[
+        "--api-key",
+        "k-ess",
+        "--platform",
+        "ess",
+        "--deployments",
+        "12",
+        "--seed",
+        "4",
+    ]);
+    let auth = "ApiKey k-ess";
+    let (status, body) = sim.request("GET", "/deployments", &[("Authorization", auth)], "");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body.matches("\"kind\":\"elasticsearch\"").count(),
+        12,
+        "{body}"
+    );
+    let (status, _) = sim.request(
+        "POST",
+        "/users/auth/_login",
+        &[],
+        r#"{"username":"admin","password":"x"}"#,
+    );
+    assert_eq!(status, 404, "Elastic Cloud has no login");
+    let (status, body) = sim.request_to(
+        sim.port(),
+        "GET",
+        "/__simulator/fleet",
+        &[("Authorization", auth)],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(body.contains("\"profile\":\"missing-keys\""), "{body}");
+    let err = sim.stop();
+    assert!(err.contains("12 deployments with --seed 4"), "{err}");
+}
+
+#[test]
+fn refuses_bad_new_flags() {
+    for (args, says) in [
+        (&["--deployments", "0"][..], "--deployments 0"),
+        (&["--proxy-timeout-secs", "0"][..], "--proxy-timeout-secs 0"),
+        (&["--es-listen", "0.0.0.0:9200"][..], "loopback only"),
+        (&["--rate-limit", "0"][..], "--rate-limit 0"),
+        (&["--store-mb-per-sec", "0"][..], "--store-mb-per-sec 0"),
+        (
+            &["--es-password", ""][..],
+            "--es-password must not be empty",
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .args(["simulator", "--listen", "127.0.0.1:0", "--api-key", "k"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = Command::new(BIN)
+        .args(["simulator", "--platform", "gcp"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
 }

@@ -452,3 +452,32 @@ fn reload_answers_never_carry_keystore_values() {
     let nodes: &Value = &r.json()["nodes"];
     assert_eq!(nodes.as_object().unwrap().len(), 3);
 }
+
+#[test]
+fn fault_hooks_reach_the_elasticsearch_endpoints() {
+    let s = start(config());
+    let es = s.sim.es_url().to_string();
+    let auth = format!("ApiKey {}", s.sim.es_api_key());
+    let r = s.send_to(
+        "GET",
+        &format!("{es}/"),
+        &[("Authorization", &auth), ("X-Simulator-Fault", "error")],
+        None,
+    );
+    assert_eq!(r.status, 500);
+    assert_eq!(r.json()["error"]["type"], "simulated_exception");
+    let queued = s.api(
+        "POST",
+        "/__simulator/faults",
+        Some(r#"{"fault":"error","count":1,"path_contains":"reload_secure_settings"}"#),
+    );
+    assert_eq!(queued.status, 200);
+    assert_eq!(
+        s.es("POST", "_nodes/reload_secure_settings", None).status,
+        500
+    );
+    assert_eq!(
+        s.es("POST", "_nodes/reload_secure_settings", None).status,
+        200
+    );
+}

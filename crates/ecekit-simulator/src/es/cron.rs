@@ -277,9 +277,11 @@ impl Cron {
             }
             if field == Field::DayOfWeek && !self.lastday_of_month {
                 match self.sets[Field::DayOfMonth as usize].last() {
-                    Some(&NO) => return Err(iae(format!(
+                    Some(&NO) => {
+                        return Err(iae(format!(
                         "'?' can only be specified for Day-of-Month -OR- Day-of-Week. at pos [{i}]"
-                    ))),
+                    )))
+                    }
                     None => return Err(CronError("java.util.NoSuchElementException".into())),
                     _ => {}
                 }
@@ -431,9 +433,11 @@ impl Cron {
                 let rest: String = s[i.min(len)..].iter().collect();
                 match parse_int(&rest) {
                     Ok(n) if (1..=5).contains(&n) => self.nthday_of_week = n,
-                    _ => return Err(iae(format!(
+                    _ => {
+                        return Err(iae(format!(
                         "a numeric value between 1 and 5 must follow the '#' option at pos [{i}]"
-                    ))),
+                    )))
+                    }
                 }
                 self.set(field).insert(val);
                 Ok(i + 1)

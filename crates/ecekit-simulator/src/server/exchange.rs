@@ -72,7 +72,9 @@ pub async fn respond(
     };
     match cx.handler.handle(&request) {
         Outcome::Reply { reply, delay } => {
-            cx.stop.sleep(delay).await;
+            // The delay counts from the request's arrival: the time spent
+            // reading and handling it is part of the latency, not added to it.
+            cx.stop.sleep(delay.saturating_sub(started.elapsed())).await;
             log(Some(reply.status), started.elapsed());
             Ok(response(reply, false))
         }
