@@ -343,9 +343,12 @@ fn apply(d: &mut Deployment, profile: Profile, seed: u64, shared: &mut Option<(S
 /// `slm-failing`) failed after an older success.
 fn seed_policy(d: &mut Deployment, profile: Profile, client: &str) {
     const DAY: i64 = 86_400_000;
-    let today = crate::util::now_millis().div_euclid(DAY) * DAY;
-    // Last night at 01:30 UTC, the schedule's time.
-    let last_night = today - DAY + 90 * 60_000;
+    let now = crate::util::now_millis();
+    // The schedule's last time: 01:30 UTC today, or yesterday before it.
+    let mut last_night = now.div_euclid(DAY) * DAY + 90 * 60_000;
+    if last_night > now - 120_000 {
+        last_night -= DAY;
+    }
     let body = json!({
         "name": "<nightly-{now/d}>",
         "schedule": "0 30 1 * * ?",

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use ecekit_simulator::spec::spec;
 use ecekit_simulator::Config;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -72,6 +73,27 @@ fn a_fleet_of_fifty_lists_fifty_with_tags_and_every_state() {
         )
         .json();
     assert_eq!(info["metadata"]["tags"], one["tags"]);
+    // The deployment info says how its snapshots go (SnapshotStatusInfo).
+    let snapshots = &info["resources"]["elasticsearch"][0]["info"]["snapshots"];
+    assert_eq!(snapshots["recent_success"], true, "{snapshots}");
+    assert_eq!(snapshots["latest_status"], "SUCCESS");
+    let missing = with_profile(&m, "missing-keys")[0];
+    let info = s
+        .api(
+            "GET",
+            &format!("/deployments/{}", missing["id"].as_str().unwrap()),
+            None,
+        )
+        .json();
+    assert_eq!(
+        info["resources"]["elasticsearch"][0]["info"]["snapshots"]["recent_success"],
+        false
+    );
+}
+
+fn failed_reply(r: &Resp) {
+    let problems = spec().validate("BasicFailedReply", &r.json());
+    assert!(problems.is_empty(), "{problems:?} in {}", r.text);
 }
 
 /// The keystore names of a deployment, through the API.
@@ -163,6 +185,7 @@ fn each_state_answers_as_it_says() {
     for (method, body) in [("GET", None), ("PATCH", Some(r#"{"secrets":{}}"#))] {
         let r = s.api(method, &path, body);
         assert_eq!(r.status, 449, "{method}");
+        failed_reply(&r);
         assert_eq!(
             r.codes(),
             ["root.unauthorized.rbac.elevated_permissions_required"]
@@ -238,6 +261,7 @@ fn past_the_rate_limit_answers_429_with_retry_after() {
     let limited = s.api("GET", "/deployments", None);
     assert_eq!(limited.status, 429, "{statuses:?}");
     assert_eq!(limited.codes(), ["root.rate_limited"]);
+    failed_reply(&limited);
     let retry: u64 = limited.header("Retry-After").unwrap().parse().unwrap();
     assert!((1..=1).contains(&retry), "{retry}");
     std::thread::sleep(Duration::from_millis(1100));

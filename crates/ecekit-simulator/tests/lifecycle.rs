@@ -60,6 +60,8 @@ fn the_proxy_cuts_a_slow_analysis_and_the_endpoint_lets_it_finish() {
     let took = began.elapsed();
     assert_eq!(cut.status, 504, "{}", cut.text);
     assert_eq!(cut.codes(), ["root.gateway_timeout"]);
+    let problems = ecekit_simulator::spec::spec().validate("BasicFailedReply", &cut.json());
+    assert!(problems.is_empty(), "{problems:?}");
     assert!(
         took >= Duration::from_millis(750) && took < Duration::from_millis(1500),
         "{took:?}"

@@ -83,6 +83,28 @@ fn es_metadata(d: &Deployment, platform: Platform, tls: bool) -> Value {
     m
 }
 
+/// `SnapshotStatusInfo` from the cluster's finished snapshots: healthy when
+/// there are none or the latest succeeded; a success in the last 24 hours
+/// is recent.
+fn snapshot_status(d: &Deployment) -> Value {
+    let now = crate::util::now_millis();
+    let s = d.es.snapshot_summary(now);
+    let mut v = json!({
+        "healthy": s.latest.is_none_or(|(_, ok, _)| ok),
+        "count": s.count,
+        "recent_success": s.latest_success_end.is_some_and(|end| now - end < 86_400_000),
+    });
+    if let Some((end, ok, state)) = s.latest {
+        v["latest_successful"] = json!(ok);
+        v["latest_status"] = json!(state);
+        v["latest_end_time"] = json!(crate::util::rfc3339(end / 1000));
+    }
+    if let Some(end) = s.latest_success_end {
+        v["latest_successful_end_time"] = json!(crate::util::rfc3339(end / 1000));
+    }
+    v
+}
+
 /// `DeploymentGetResponse` (what `GET /deployments/{id}` answers without
 /// `show_*` parameters: no plans, settings or security).
 pub fn deployment_info(d: &Deployment, platform: Platform, tls: bool) -> Value {
@@ -123,7 +145,7 @@ pub fn deployment_info(d: &Deployment, platform: Platform, tls: bool) -> Value {
         "external_links": [],
         "metadata": es_metadata(d, platform, tls),
         "plan_info": {"healthy": true, "history": []},
-        "snapshots": {"healthy": true, "count": 0, "recent_success": false},
+        "snapshots": snapshot_status(d),
         "topology": {"healthy": true, "instances": instances}
     });
     let kb_host = match platform {

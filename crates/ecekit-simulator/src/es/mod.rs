@@ -94,6 +94,15 @@ pub struct Env {
     pub slow_analysis: Duration,
 }
 
+/// What the coordinator says about a cluster's snapshots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnapshotSummary {
+    pub count: usize,
+    /// End time, success, state of the latest finished snapshot.
+    pub latest: Option<(i64, bool, &'static str)>,
+    pub latest_success_end: Option<i64>,
+}
+
 /// One simulated cluster.
 #[derive(Debug, Clone)]
 pub struct Cluster {
@@ -275,6 +284,36 @@ impl Cluster {
             snapshots: Vec::new(),
             slm: slm::Slm::default(),
             settings: settings::ClusterSettings::default(),
+        }
+    }
+
+    /// Finished snapshots: how many, and the latest attempt's and latest
+    /// success's end times (for the deployment info's `snapshots`).
+    pub fn snapshot_summary(&self, now_ms: i64) -> SnapshotSummary {
+        let done: Vec<&snapshot::Snapshot> = self
+            .snapshots
+            .iter()
+            .filter(|s| !s.running(now_ms))
+            .collect();
+        let latest = done.iter().max_by_key(|s| s.end_ms());
+        SnapshotSummary {
+            count: done.len(),
+            latest: latest.map(|s| {
+                (
+                    s.end_ms(),
+                    s.ending == snapshot::Ending::Success,
+                    match s.ending {
+                        snapshot::Ending::Success => "SUCCESS",
+                        snapshot::Ending::Partial => "PARTIAL",
+                        snapshot::Ending::Failed => "FAILED",
+                    },
+                )
+            }),
+            latest_success_end: done
+                .iter()
+                .filter(|s| s.ending == snapshot::Ending::Success)
+                .map(|s| s.end_ms())
+                .max(),
         }
     }
 
