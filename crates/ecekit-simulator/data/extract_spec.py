@@ -31,7 +31,12 @@ DEFAULT_SPEC = os.path.normpath(os.path.join(REPO, "..", "shared", "specs", "ece
 OUT = os.path.join(HERE, "ece-api-subset.json")
 
 # Request bodies the simulator accepts (roots; referenced definitions follow).
-BODY_DEFINITIONS = ["KeystoreContents", "LoginRequest", "SnapshotRepositoryConfiguration"]
+BODY_DEFINITIONS = [
+    "KeystoreContents",
+    "LoginRequest",
+    "SearchRequest",
+    "SnapshotRepositoryConfiguration",
+]
 # Shapes the simulator writes, kept for reference and for the spec test.
 REPLY_DEFINITIONS = ["BasicFailedReply", "TokenResponse", "RepositoryConfig"]
 
@@ -40,6 +45,7 @@ OPERATIONS = [
     "login",
     "refresh-token",
     "list-deployments",
+    "search-deployments",
     "get-deployment",
     "get-deployment-es-resource-keystore",
     "set-deployment-es-resource-keystore",

@@ -272,3 +272,100 @@ fn past_the_rate_limit_answers_429_with_retry_after() {
     }
     assert!(json!(statuses).is_array());
 }
+
+#[test]
+fn search_filters_the_fleet_by_tag_name_and_pages() {
+    let s = fleet(40, 9);
+    let m = manifest(&s);
+    let logs: Vec<&Value> = m
+        .iter()
+        .filter(|d| {
+            d["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["key"] == "team" && t["value"] == "logs")
+        })
+        .collect();
+    assert!(!logs.is_empty());
+    let by_tag = json!({"query": {"nested": {"path": "metadata.tags", "query": {"bool": {"must": [
+        {"term": {"metadata.tags.key": {"value": "team"}}},
+        {"term": {"metadata.tags.value": {"value": "logs"}}}
+    ]}}}}});
+    let r = s.api("POST", "/deployments/_search", Some(&by_tag.to_string()));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let found: Vec<String> = r.json()["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = logs
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(r.json()["match_count"], logs.len());
+    // A key of one tag and the value of another do not match together.
+    let crossed = json!({"query": {"nested": {"path": "metadata.tags", "query": {"bool": {"must": [
+        {"term": {"metadata.tags.key": {"value": "env"}}},
+        {"term": {"metadata.tags.value": {"value": "logs"}}}
+    ]}}}}});
+    let r = s.api("POST", "/deployments/_search", Some(&crossed.to_string()));
+    assert_eq!(r.json()["match_count"], 0);
+
+    let prefix = json!({"query": {"prefix": {"name": {"value": "logging-"}}}});
+    let r = s
+        .api("POST", "/deployments/_search", Some(&prefix.to_string()))
+        .json();
+    assert_eq!(r["deployments"][0]["name"], "logging-prod");
+
+    // Pages of 15 with a cursor, then the minimal form.
+    let mut seen = Vec::new();
+    let mut body = json!({"size": 15});
+    loop {
+        let page = s
+            .api("POST", "/deployments/_search", Some(&body.to_string()))
+            .json();
+        assert_eq!(page["match_count"], 40);
+        seen.extend(
+            page["deployments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].clone()),
+        );
+        match page["cursor"].as_str() {
+            Some(c) => body = json!({"cursor": c}),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 40);
+    let minimal = s
+        .api(
+            "POST",
+            "/deployments/_search?minimal_metadata=id,name",
+            Some("{}"),
+        )
+        .json();
+    assert_eq!(minimal["deployments"], json!([]));
+    assert_eq!(
+        minimal["minimal_metadata"][0],
+        json!({"id": m[0]["id"], "name": "logging-prod"})
+    );
+
+    // The spec's shapes only: a term needs {"value": ...}.
+    let short = s.api(
+        "POST",
+        "/deployments/_search",
+        Some(r#"{"query":{"term":{"name":"x"}}}"#),
+    );
+    assert_eq!(short.status, 400, "{}", short.text);
+    assert_eq!(short.codes()[0], "root.invalid_json_request");
+    let qs = s.api(
+        "POST",
+        "/deployments/_search",
+        Some(r#"{"query":{"query_string":{"query":"logs"}}}"#),
+    );
+    assert_eq!(qs.status, 501);
+}

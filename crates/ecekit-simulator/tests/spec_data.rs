@@ -241,3 +241,34 @@ fn the_validator_catches_a_broken_answer() {
         ["deployments[0].resources[0].ref_id", "deployments[1].naem"]
     );
 }
+
+#[test]
+fn search_answers_conform_to_the_spec() {
+    let sim = ecekit_simulator::Simulator::start(ecekit_simulator::Config {
+        api_key: "spec-key".into(),
+        password: "spec-password".into(),
+        deployments: 12,
+        ..Default::default()
+    })
+    .unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let text = agent
+        .post(format!("{}/deployments/_search", sim.base_url()))
+        .header("Authorization", "ApiKey spec-key")
+        .header("Content-Type", "application/json")
+        .send(r#"{"size":5,"query":{"match_all":{}}}"#)
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    let spec_json = official();
+    let defs = spec_json["definitions"].as_object().unwrap();
+    let v = validate_with(defs, "DeploymentsSearchResponse", &answer);
+    assert!(v.is_empty(), "{v:?}");
+    assert_eq!(answer["return_count"], 5);
+    assert!(answer["cursor"].is_string());
+}

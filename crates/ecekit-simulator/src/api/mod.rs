@@ -11,6 +11,7 @@ mod keystore;
 mod proxy;
 mod rate;
 mod reply;
+mod search;
 
 pub use info::demo_responses;
 pub use reply::{
@@ -54,6 +55,7 @@ enum Route {
     Login,
     Refresh,
     ListDeployments,
+    SearchDeployments,
     GetDeployment(String),
     Keystore {
         deployment: String,
@@ -79,6 +81,7 @@ impl Route {
             Route::Login => "login",
             Route::Refresh => "refresh-token",
             Route::ListDeployments => "list-deployments",
+            Route::SearchDeployments => "search-deployments",
             Route::GetDeployment(_) => "get-deployment",
             Route::Keystore { patch: false, .. } => "get-deployment-es-resource-keystore",
             Route::Keystore { patch: true, .. } => "set-deployment-es-resource-keystore",
@@ -107,7 +110,10 @@ impl Route {
     fn on_elastic_cloud(&self) -> bool {
         matches!(
             self,
-            Route::ListDeployments | Route::GetDeployment(_) | Route::Keystore { .. }
+            Route::ListDeployments
+                | Route::SearchDeployments
+                | Route::GetDeployment(_)
+                | Route::Keystore { .. }
         )
     }
 }
@@ -121,6 +127,9 @@ fn route(method: &str, s: &[String]) -> Result<Route, &'static str> {
         ["users", "auth", "_login"] => (m == "POST").then_some(Route::Login).ok_or("POST"),
         ["users", "auth", "_refresh"] => (m == "POST").then_some(Route::Refresh).ok_or("POST"),
         ["deployments"] => (m == "GET").then_some(Route::ListDeployments).ok_or("GET"),
+        ["deployments", "_search"] => (m == "POST")
+            .then_some(Route::SearchDeployments)
+            .ok_or("POST"),
         ["deployments", id] => (m == "GET")
             .then(|| Route::GetDeployment(id.to_string()))
             .ok_or("GET"),
@@ -414,6 +423,7 @@ impl App {
                     .collect();
                 Reply::json(200, &json!({ "deployments": list }))
             }
+            Route::SearchDeployments => self.search(req),
             Route::GetDeployment(id) => match self.shared.lock().deployment(id) {
                 Some(d) => Reply::json(200, &info::deployment_info(d, platform, self.config().tls)),
                 None => deployment_not_found(operation, id),
