@@ -491,32 +491,11 @@ pub fn analyze(es: &mut Cluster, req: &EsRequest, name: &str, env: &Env) -> EsRe
 
 #[cfg(test)]
 mod tests {
-    use super::super::keystore::Secret;
-    use super::super::{run_at, test_cluster, test_env, Cluster};
+    use super::super::{run_at, test_ready, Cluster};
     use super::*;
 
     fn ready() -> (Cluster, Env) {
-        let mut es = test_cluster();
-        for k in [
-            "s3.client.default.access_key",
-            "s3.client.default.secret_key",
-        ] {
-            es.keystore
-                .insert(k.into(), Secret::string("AKIAREAL000000000001"));
-            for n in &mut es.nodes {
-                n.loaded
-                    .insert(k.into(), Secret::string("AKIAREAL000000000001"));
-            }
-        }
-        let mut env = test_env();
-        run_at(
-            &mut es,
-            "PUT",
-            "_snapshot/repo",
-            r#"{"type":"s3","settings":{"bucket":"b"}}"#,
-            &mut env,
-        );
-        (es, env)
+        test_ready()
     }
 
     fn reason(r: &EsReply) -> String {

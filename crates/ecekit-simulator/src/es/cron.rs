@@ -111,6 +111,17 @@ fn parse_int(text: &str) -> Result<i32, CronError> {
     text.parse::<i32>().map_err(|_| nfe(text))
 }
 
+/// The `n` after `#` (from `i` to the end): 1 to 5.
+fn nth_after(s: &[char], i: usize) -> Result<i32, CronError> {
+    let rest: String = s[i.min(s.len())..].iter().collect();
+    match parse_int(&rest) {
+        Ok(n) if (1..=5).contains(&n) => Ok(n),
+        _ => Err(iae(format!(
+            "a numeric value between 1 and 5 must follow the '#' option at pos [{i}]"
+        ))),
+    }
+}
+
 /// `s.matches("^L-[0-9]*[W]?")`.
 fn is_last_day_offset(s: &str) -> bool {
     let Some(rest) = s.strip_prefix("L-") else {
@@ -239,15 +250,7 @@ impl Cron {
                             }
                         } else if c == '#' {
                             i += 4;
-                            let rest: String = s[i.min(len)..].iter().collect();
-                            match parse_int(&rest) {
-                                Ok(n) if (1..=5).contains(&n) => self.nthday_of_week = n,
-                                _ => {
-                                    return Err(iae(format!(
-                                        "a numeric value between 1 and 5 must follow the '#' option at pos [{i}]"
-                                    )))
-                                }
-                            }
+                            self.nthday_of_week = nth_after(s, i)?;
                         } else if c == 'L' {
                             self.lastday_of_week = true;
                             i += 1;
@@ -430,15 +433,7 @@ impl Cron {
                     return Err(iae(format!("'#' option is not valid here. at pos [{i}]")));
                 }
                 i += 1;
-                let rest: String = s[i.min(len)..].iter().collect();
-                match parse_int(&rest) {
-                    Ok(n) if (1..=5).contains(&n) => self.nthday_of_week = n,
-                    _ => {
-                        return Err(iae(format!(
-                        "a numeric value between 1 and 5 must follow the '#' option at pos [{i}]"
-                    )))
-                    }
-                }
+                self.nthday_of_week = nth_after(s, i)?;
                 self.set(field).insert(val);
                 Ok(i + 1)
             }

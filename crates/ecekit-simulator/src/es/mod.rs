@@ -146,6 +146,11 @@ impl EsRequest<'_> {
     fn params(&self) -> Params<'_> {
         Params::new(self.query)
     }
+
+    /// The JSON body (see [`reply::json_body`]).
+    fn json_body(&self, required: bool) -> Result<Value, EsReply> {
+        reply::json_body(self.body, required)
+    }
 }
 
 /// An Elasticsearch REST endpoint the simulator serves.
@@ -434,6 +439,39 @@ pub(crate) fn test_env() -> Env {
         store_mb_per_sec: 200.0,
         slow_analysis: Duration::from_secs(120),
     }
+}
+
+/// Stores `value` as `name` in the keystore and on every node, as if it had
+/// been reloaded.
+#[cfg(test)]
+pub(crate) fn load_everywhere(es: &mut Cluster, name: &str, value: Secret) {
+    es.keystore.insert(name.into(), value.clone());
+    for n in &mut es.nodes {
+        n.loaded.insert(name.into(), value.clone());
+    }
+}
+
+/// A test cluster whose nodes loaded a `default` S3 client, with the s3
+/// repository `repo` registered.
+#[cfg(test)]
+pub(crate) fn test_ready() -> (Cluster, Env) {
+    let mut es = test_cluster();
+    for k in [
+        "s3.client.default.access_key",
+        "s3.client.default.secret_key",
+    ] {
+        load_everywhere(&mut es, k, Secret::string("AKIAREAL000000000001"));
+    }
+    let mut env = test_env();
+    let r = run_at(
+        &mut es,
+        "PUT",
+        "_snapshot/repo",
+        r#"{"type":"s3","settings":{"bucket":"b"}}"#,
+        &mut env,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    (es, env)
 }
 
 #[cfg(test)]

@@ -132,6 +132,26 @@ pub fn error(status: u16, typ: &str, reason: impl Into<String>) -> EsReply {
     Exception::new(typ, reason).reply(status)
 }
 
+/// A JSON request body: an empty one is `{}`, or 400 `request body is
+/// required` when `required`; one that does not parse is 400
+/// `x_content_parse_exception` with its `[line:column]`.
+pub fn json_body(body: &[u8], required: bool) -> Result<Value, EsReply> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return if required {
+            Err(error(400, "parse_exception", "request body is required"))
+        } else {
+            Ok(json!({}))
+        };
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        error(
+            400,
+            "x_content_parse_exception",
+            format!("[{}:{}] {e}", e.line(), e.column()),
+        )
+    })
+}
+
 /// Elasticsearch's answer to a path it has no handler for.
 pub fn no_handler(uri: &str, method: &str) -> EsReply {
     EsReply::status(

@@ -135,19 +135,9 @@ pub fn put(es: &mut Cluster, req: &EsRequest, name: &str) -> EsReply {
             ),
         );
     }
-    let body = req.body;
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return error(400, "parse_exception", "request body is required");
-    }
-    let parsed: Value = match serde_json::from_slice(body) {
+    let parsed = match req.json_body(true) {
         Ok(v) => v,
-        Err(e) => {
-            return error(
-                400,
-                "x_content_parse_exception",
-                format!("[{}:{}] {e}", e.line(), e.column()),
-            )
-        }
+        Err(e) => return e,
     };
     let Some(obj) = parsed.as_object() else {
         return error(
@@ -440,15 +430,8 @@ pub fn verify(es: &Cluster, name: &str) -> Result<Map<String, Value>, EsReply> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{run, test_cluster};
+    use super::super::{load_everywhere, run, test_cluster};
     use super::*;
-
-    fn load_everywhere(es: &mut Cluster, name: &str, value: Secret) {
-        es.keystore.insert(name.into(), value.clone());
-        for n in &mut es.nodes {
-            n.loaded.insert(name.into(), value.clone());
-        }
-    }
 
     #[test]
     fn s3_verification_needs_loaded_credentials() {

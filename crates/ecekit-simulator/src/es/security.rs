@@ -341,19 +341,9 @@ pub fn authenticate_answer(principal: Principal<'_>) -> Value {
 /// `GET|POST _security/user/_has_privileges` for cluster privileges (and
 /// index privileges, granted only with `all`).
 pub fn has_privileges(principal: Principal<'_>, body: &[u8]) -> EsReply {
-    let request: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        json!({})
-    } else {
-        match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => {
-                return super::reply::error(
-                    400,
-                    "x_content_parse_exception",
-                    format!("[{}:{}] {e}", e.line(), e.column()),
-                )
-            }
-        }
+    let request = match super::reply::json_body(body, false) {
+        Ok(v) => v,
+        Err(e) => return e,
     };
     let mut all = true;
     let mut cluster = Map::new();

@@ -181,18 +181,9 @@ pub fn put(es: &mut Cluster, req: &EsRequest) -> EsReply {
     {
         return e;
     }
-    if req.body.iter().all(u8::is_ascii_whitespace) {
-        return error(400, "parse_exception", "request body is required");
-    }
-    let body: Value = match serde_json::from_slice(req.body) {
+    let body = match req.json_body(true) {
         Ok(v) => v,
-        Err(e) => {
-            return error(
-                400,
-                "x_content_parse_exception",
-                format!("[{}:{}] {e}", e.line(), e.column()),
-            )
-        }
+        Err(e) => return e,
     };
     let mut applied = json!({"acknowledged": true, "persistent": {}, "transient": {}});
     let mut staged = es.settings.clone();

@@ -496,20 +496,11 @@ pub fn put(es: &mut Cluster, req: &EsRequest, id: &str, env: &Env) -> EsReply {
     {
         return e;
     }
-    if req.body.iter().all(u8::is_ascii_whitespace) {
-        return error(400, "parse_exception", "request body is required");
-    }
-    let text = String::from_utf8_lossy(req.body).into_owned();
-    let parsed: Value = match serde_json::from_str(&text) {
+    let parsed = match req.json_body(true) {
         Ok(v) => v,
-        Err(e) => {
-            return error(
-                400,
-                "x_content_parse_exception",
-                format!("[{}:{}] {e}", e.line(), e.column()),
-            )
-        }
+        Err(e) => return e,
     };
+    let text = String::from_utf8_lossy(req.body).into_owned();
     let Some(obj) = parsed.as_object() else {
         return error(
             400,
@@ -950,32 +941,11 @@ pub fn mode(es: &mut Cluster, req: &EsRequest, set: Option<bool>) -> EsReply {
 
 #[cfg(test)]
 mod tests {
-    use super::super::keystore::Secret;
-    use super::super::{run_at, test_cluster, test_env};
+    use super::super::{run_at, test_ready};
     use super::*;
 
     fn ready() -> (Cluster, Env) {
-        let mut es = test_cluster();
-        for k in [
-            "s3.client.default.access_key",
-            "s3.client.default.secret_key",
-        ] {
-            es.keystore
-                .insert(k.into(), Secret::string("AKIAREAL000000000001"));
-            for n in &mut es.nodes {
-                n.loaded
-                    .insert(k.into(), Secret::string("AKIAREAL000000000001"));
-            }
-        }
-        let mut env = test_env();
-        run_at(
-            &mut es,
-            "PUT",
-            "_snapshot/repo",
-            r#"{"type":"s3","settings":{"bucket":"b"}}"#,
-            &mut env,
-        );
-        (es, env)
+        test_ready()
     }
 
     fn put(es: &mut Cluster, env: &mut Env, id: &str, body: &str) -> EsReply {

@@ -595,19 +595,6 @@ pub fn start(
     Ok(es.snapshots.len() - 1)
 }
 
-fn body_value(req: &EsRequest) -> Result<Value, EsReply> {
-    if req.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
-    }
-    serde_json::from_slice(req.body).map_err(|e| {
-        error(
-            400,
-            "x_content_parse_exception",
-            format!("[{}:{}] {e}", e.line(), e.column()),
-        )
-    })
-}
-
 /// `PUT|POST _snapshot/<repo>/<snapshot>`.
 pub fn create(es: &mut Cluster, req: &EsRequest, repo: &str, name: &str, env: &Env) -> EsReply {
     let params = req.params();
@@ -618,7 +605,7 @@ pub fn create(es: &mut Cluster, req: &EsRequest, repo: &str, name: &str, env: &E
         Ok(w) => w,
         Err(e) => return e,
     };
-    let body = match body_value(req) {
+    let body = match req.json_body(false) {
         Ok(b) => b,
         Err(e) => return e,
     };
@@ -811,39 +798,12 @@ pub fn delete(es: &mut Cluster, req: &EsRequest, repo: &str, names: &str, env: &
 
 #[cfg(test)]
 mod tests {
-    use super::super::keystore::Secret;
-    use super::super::{run_at, test_cluster, test_env};
+    use super::super::{run_at, test_ready};
     use super::*;
-
-    fn cluster_with_repo() -> Cluster {
-        let mut es = test_cluster();
-        for k in [
-            "s3.client.default.access_key",
-            "s3.client.default.secret_key",
-        ] {
-            es.keystore
-                .insert(k.into(), Secret::string("AKIAREAL000000000001"));
-            for n in &mut es.nodes {
-                n.loaded
-                    .insert(k.into(), Secret::string("AKIAREAL000000000001"));
-            }
-        }
-        let mut env = test_env();
-        let r = run_at(
-            &mut es,
-            "PUT",
-            "_snapshot/repo",
-            r#"{"type":"s3","settings":{"bucket":"b"}}"#,
-            &mut env,
-        );
-        assert_eq!(r.status, 200, "{}", r.body);
-        es
-    }
 
     #[test]
     fn a_snapshot_moves_from_in_progress_to_success() {
-        let mut es = cluster_with_repo();
-        let mut env = test_env();
+        let (mut es, mut env) = test_ready();
         let r = run_at(
             &mut es,
             "PUT",
@@ -906,8 +866,7 @@ mod tests {
 
     #[test]
     fn hooks_end_snapshots_partial_or_failed() {
-        let mut es = cluster_with_repo();
-        let mut env = test_env();
+        let (mut es, mut env) = test_ready();
         es.hooks.snapshot = Some(SnapshotHook::Partial);
         run_at(&mut es, "PUT", "_snapshot/repo/p", "", &mut env);
         es.hooks.snapshot = Some(SnapshotHook::Failed);
@@ -934,8 +893,7 @@ mod tests {
 
     #[test]
     fn create_refuses_like_elasticsearch() {
-        let mut es = cluster_with_repo();
-        let mut env = test_env();
+        let (mut es, mut env) = test_ready();
         let r = run_at(&mut es, "PUT", "_snapshot/nope/s", "", &mut env);
         assert_eq!(
             (r.status, r.body["error"]["type"].as_str()),
@@ -983,8 +941,7 @@ mod tests {
 
     #[test]
     fn wait_for_completion_answers_after_the_snapshot() {
-        let mut es = cluster_with_repo();
-        let mut env = test_env();
+        let (mut es, mut env) = test_ready();
         let r = run_at(
             &mut es,
             "PUT",

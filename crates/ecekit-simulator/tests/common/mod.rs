@@ -102,6 +102,29 @@ impl Sim {
         } else {
             self.url(path)
         };
+        self.try_send_to(method, &url, headers, body)
+    }
+
+    /// Sends `method url` (absolute) with headers and an optional body.
+    pub fn send_to(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Resp {
+        self.try_send_to(method, url, headers, body)
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"))
+    }
+
+    /// Like `send_to`, with the transport error when there is no answer.
+    pub fn try_send_to(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Result<Resp, ureq::Error> {
         let mut b = ureq::http::Request::builder().method(method).uri(url);
         for (k, v) in headers {
             b = b.header(*k, *v);
@@ -122,37 +145,6 @@ impl Sim {
             headers,
             text,
         })
-    }
-
-    /// Sends `method url` (absolute) with headers and an optional body.
-    pub fn send_to(
-        &self,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&str>,
-    ) -> Resp {
-        let mut b = ureq::http::Request::builder().method(method).uri(url);
-        for (k, v) in headers {
-            b = b.header(*k, *v);
-        }
-        let resp = match body {
-            Some(s) => self.agent.run(b.body(s.to_string()).unwrap()),
-            None => self.agent.run(b.body(ureq::SendBody::none()).unwrap()),
-        }
-        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect();
-        let text = resp.into_body().read_to_string().unwrap_or_default();
-        Resp {
-            status,
-            headers,
-            text,
-        }
     }
 
     /// Sends to an Elasticsearch endpoint (`base` is its URL) with `auth`
