@@ -110,6 +110,15 @@ impl Running {
     }
 }
 
+/// The word printed right after `prefix` in `err`.
+fn printed_after(err: &str, prefix: &str) -> String {
+    err.split(prefix)
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("nothing after {prefix:?} in: {err}"))
+        .to_string()
+}
+
 fn port_of(url: &str) -> u16 {
     let hostport = url.split('/').nth(2).unwrap();
     hostport.rsplit(':').next().unwrap().parse().unwrap()
@@ -239,12 +248,7 @@ fn makes_and_prints_a_demo_key_when_none_is_given() {
     );
     assert_eq!(status, 401);
     let err = sim.stop();
-    let key = err
-        .split("demo API key: ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no demo key in: {err}"))
-        .to_string();
+    let key = printed_after(&err, "demo API key: ");
     assert!(key.len() >= 20);
     assert!(err.contains("demo login: admin / "));
     assert!(
@@ -441,12 +445,8 @@ fn prints_the_elasticsearch_endpoint_and_fresh_keys_and_never_logs_the_password(
     let (status, _) = sim.request_to(port, "GET", "/", &[], "");
     assert_eq!(status, 401);
     let err = sim.stop();
-    let key = err
-        .split("Elasticsearch API key (encoded, all privileges): ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no Elasticsearch API key in: {err}"));
-    let decoded = String::from_utf8(unb64(key)).unwrap();
+    let key = printed_after(&err, "Elasticsearch API key (encoded, all privileges): ");
+    let decoded = String::from_utf8(unb64(&key)).unwrap();
     assert_eq!(
         decoded.split(':').map(str::len).collect::<Vec<_>>(),
         [20, 22]
@@ -482,30 +482,21 @@ fn a_random_elasticsearch_password_is_printed_and_one_from_the_environment_is_no
         &[("ECEKIT_SIMULATOR_ES_PASSWORD", "from-the-env-5d")],
     );
     let env_port = port_of(&with_env.es_url());
-    let (status, _) = with_env.request_to(
-        env_port,
-        "GET",
-        "/",
-        &[("Authorization", &basic("elastic", "from-the-env-5d"))],
-        "",
-    );
-    assert_eq!(status, 200);
+    let root_as = |port: u16, password: &str| {
+        raw_request(
+            port,
+            "GET",
+            "/",
+            &[("Authorization", &basic("elastic", password))],
+            "",
+        )
+        .0
+    };
+    assert_eq!(root_as(env_port, "from-the-env-5d"), 200);
     assert!(!err_then(with_env).contains("from-the-env-5d"));
-    let (status, _) = sim.request_to(
-        port,
-        "GET",
-        "/",
-        &[("Authorization", &basic("elastic", "x"))],
-        "",
-    );
-    assert_eq!(status, 401);
+    assert_eq!(root_as(port, "x"), 401);
     let err = err_then(sim);
-    let password = err
-        .split("Elasticsearch login: elastic / ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no password in: {err}"))
-        .to_string();
+    let password = printed_after(&err, "Elasticsearch login: elastic / ");
     assert!(password.len() >= 12);
 }
 

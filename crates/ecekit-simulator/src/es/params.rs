@@ -17,14 +17,18 @@ pub struct TimeValue {
     pub nanos: i128,
 }
 
-const NANOS: [(i128, &str); 7] = [
-    (86_400_000_000_000, "d"),
-    (3_600_000_000_000, "h"),
-    (60_000_000_000, "m"),
-    (1_000_000_000, "s"),
-    (1_000_000, "ms"),
-    (1_000, "micros"),
-    (1, "nanos"),
+/// Time units, in the order Elasticsearch checks the suffixes (`nanos` and
+/// `micros` before `s`, `ms` before `s` and `m`). The engine has its own
+/// copy on purpose: the simulator is the independent Elasticsearch it is
+/// tested against, so the two must not share a parser.
+const UNITS: [(&str, i128); 7] = [
+    ("nanos", 1),
+    ("micros", 1_000),
+    ("ms", 1_000_000),
+    ("s", 1_000_000_000),
+    ("m", 60_000_000_000),
+    ("h", 3_600_000_000_000),
+    ("d", 86_400_000_000_000),
 ];
 
 impl TimeValue {
@@ -43,16 +47,7 @@ impl TimeValue {
     /// `m` is case-sensitive, `M` meaning months), `-1`, or zeros.
     pub fn parse(value: &str, setting: &str) -> Result<TimeValue, Exception> {
         let normalized = value.trim().to_lowercase();
-        let units: [(&str, i128); 7] = [
-            ("nanos", 1),
-            ("micros", 1_000),
-            ("ms", 1_000_000),
-            ("s", 1_000_000_000),
-            ("m", 60_000_000_000),
-            ("h", 3_600_000_000_000),
-            ("d", 86_400_000_000_000),
-        ];
-        for (suffix, nanos) in units {
+        for (suffix, nanos) in UNITS {
             // Minutes only with a lower-case m in the value as written.
             let matches = if suffix == "m" {
                 value.ends_with('m')
@@ -99,11 +94,13 @@ impl std::fmt::Display for TimeValue {
         if self.nanos < 0 {
             return write!(f, "{}", if self.nanos == -1_000_000 { "-1" } else { "-" });
         }
-        let (unit, suffix) = NANOS
+        // The largest unit the value reaches.
+        let (suffix, unit) = UNITS
             .iter()
-            .find(|(unit, _)| self.nanos >= *unit)
+            .rev()
+            .find(|(_, unit)| self.nanos >= *unit)
             .copied()
-            .unwrap_or((1, "nanos"));
+            .unwrap_or(("nanos", 1));
         let whole = self.nanos / unit;
         let hundredths = (self.nanos % unit) * 100 / unit;
         if hundredths == 0 {

@@ -433,6 +433,23 @@ mod tests {
     use super::super::{load_everywhere, run, test_cluster};
     use super::*;
 
+    /// Loads a `default` S3 client with `access_key` everywhere, then puts
+    /// an s3 repository `r` using it.
+    fn put_default_s3(es: &mut Cluster, access_key: &str) -> EsReply {
+        load_everywhere(
+            es,
+            "s3.client.default.access_key",
+            Secret::string(access_key),
+        );
+        load_everywhere(es, "s3.client.default.secret_key", Secret::string("x"));
+        run(
+            es,
+            "PUT",
+            "_snapshot/r",
+            r#"{"type":"s3","settings":{"bucket":"b"}}"#,
+        )
+    }
+
     #[test]
     fn s3_verification_needs_loaded_credentials() {
         let mut es = test_cluster();
@@ -597,18 +614,7 @@ mod tests {
     #[test]
     fn the_docs_example_key_fails_verification() {
         let mut es = test_cluster();
-        load_everywhere(
-            &mut es,
-            "s3.client.default.access_key",
-            Secret::string(AWS_EXAMPLE_ACCESS_KEY),
-        );
-        load_everywhere(&mut es, "s3.client.default.secret_key", Secret::string("x"));
-        let r = run(
-            &mut es,
-            "PUT",
-            "_snapshot/r",
-            r#"{"type":"s3","settings":{"bucket":"b"}}"#,
-        );
+        let r = put_default_s3(&mut es, AWS_EXAMPLE_ACCESS_KEY);
         assert_eq!(r.status, 500);
         assert!(r.body["error"]["caused_by"]["reason"]
             .as_str()
@@ -619,19 +625,8 @@ mod tests {
     #[test]
     fn the_verify_hook_answers_access_denied() {
         let mut es = test_cluster();
-        load_everywhere(
-            &mut es,
-            "s3.client.default.access_key",
-            Secret::string("AKIAREAL"),
-        );
-        load_everywhere(&mut es, "s3.client.default.secret_key", Secret::string("x"));
         es.hooks.verify_fails = true;
-        let r = run(
-            &mut es,
-            "PUT",
-            "_snapshot/r",
-            r#"{"type":"s3","settings":{"bucket":"b"}}"#,
-        );
+        let r = put_default_s3(&mut es, "AKIAREAL");
         assert_eq!(r.status, 500);
         assert!(r.body.to_string().contains("AccessDenied"), "{}", r.body);
     }

@@ -801,6 +801,8 @@ mod tests {
     use super::super::{run_at, test_ready};
     use super::*;
 
+    const STATUS: &str = "_snapshot/repo/snap-1/_status";
+
     #[test]
     fn a_snapshot_moves_from_in_progress_to_success() {
         let (mut es, mut env) = test_ready();
@@ -822,13 +824,7 @@ mod tests {
         );
         assert_eq!(info["shards"]["total"], 4);
         assert_eq!(got.body["total"], 1);
-        let status = run_at(
-            &mut es,
-            "GET",
-            "_snapshot/repo/snap-1/_status",
-            "",
-            &mut env,
-        );
+        let status = run_at(&mut es, "GET", STATUS, "", &mut env);
         assert_eq!(status.body["snapshots"][0]["state"], "STARTED");
         assert!(status.body["snapshots"][0]["stats"]
             .get("processed")
@@ -847,13 +843,7 @@ mod tests {
         );
         assert_eq!(info["duration_in_millis"], 3000);
         assert_eq!(info["duration"], "3s");
-        let status = run_at(
-            &mut es,
-            "GET",
-            "_snapshot/repo/snap-1/_status",
-            "",
-            &mut env,
-        );
+        let status = run_at(&mut es, "GET", STATUS, "", &mut env);
         assert_eq!(status.body["snapshots"][0]["state"], "SUCCESS");
         assert!(status.body["snapshots"][0]["stats"]
             .get("processed")
