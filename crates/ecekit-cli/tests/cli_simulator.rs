@@ -66,18 +66,6 @@ impl Running {
             .to_string()
     }
 
-    /// Like `request`, to any loopback port and path (no `/api/v1`).
-    fn request_to(
-        &self,
-        port: u16,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &str,
-    ) -> (u16, String) {
-        raw_request(port, method, path, headers, body)
-    }
-
     /// Plain HTTP/1.1 request with `Connection: close`; returns status and body.
     fn request(
         &self,
@@ -427,11 +415,11 @@ fn prints_the_elasticsearch_endpoint_and_fresh_keys_and_never_logs_the_password(
     assert!(es.starts_with("http://127.0.0.1:"), "{es}");
     let port = port_of(&es);
     let auth = basic("elastic", es_password);
-    let (status, body) = sim.request_to(port, "GET", "/", &[("Authorization", &auth)], "");
+    let (status, body) = raw_request(port, "GET", "/", &[("Authorization", &auth)], "");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"cluster_name\":\"self-managed\""), "{body}");
     let fs = r#"{"type":"fs","settings":{"location":"/mnt/snapshots/cli"}}"#;
-    let (status, body) = sim.request_to(
+    let (status, body) = raw_request(
         port,
         "PUT",
         "/_snapshot/local",
@@ -442,7 +430,7 @@ fn prints_the_elasticsearch_endpoint_and_fresh_keys_and_never_logs_the_password(
         fs,
     );
     assert_eq!(status, 200, "{body}");
-    let (status, _) = sim.request_to(port, "GET", "/", &[], "");
+    let (status, _) = raw_request(port, "GET", "/", &[], "");
     assert_eq!(status, 401);
     let err = sim.stop();
     let key = printed_after(&err, "Elasticsearch API key (encoded, all privileges): ");
@@ -527,7 +515,7 @@ fn elastic_cloud_and_fleet_flags() {
         r#"{"username":"admin","password":"x"}"#,
     );
     assert_eq!(status, 404, "Elastic Cloud has no login");
-    let (status, body) = sim.request_to(
+    let (status, body) = raw_request(
         sim.port(),
         "GET",
         "/__simulator/fleet",
