@@ -419,6 +419,11 @@ pub fn self_managed() -> Cluster {
         "s3.client.default.secret_key",
         "selfManagedSimulatorSecretKey0000000001",
     );
+    // Each node has its own keystore file (bin/elasticsearch-keystore runs
+    // node by node); they start the same.
+    for n in &mut c.nodes {
+        n.disk = Some(c.keystore.clone());
+    }
     c
 }
 

@@ -481,3 +481,85 @@ fn fault_hooks_reach_the_elasticsearch_endpoints() {
         200
     );
 }
+
+#[test]
+fn self_managed_nodes_have_their_own_keystore_files() {
+    let s = start(config());
+    // `bin/elasticsearch-keystore add` run on two nodes of three.
+    let add = json!({
+        "secrets": {
+            "s3.client.backup.access_key": {"value": "AKIASELFMANAGED00002"},
+            "s3.client.backup.secret_key": {"value": "second-secret"}
+        },
+        "nodes": ["es01", "es02"]
+    });
+    let r = s.api(
+        "PATCH",
+        "/__simulator/keystore/self-managed",
+        Some(&add.to_string()),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.json()["secrets"]["s3.client.backup.access_key"]["stored_on"],
+        json!(["es01", "es02"])
+    );
+    let reload = s.es("POST", "_nodes/reload_secure_settings", None);
+    assert_eq!(reload.status, 200);
+    let repo = r#"{"type":"s3","settings":{"bucket":"b","client":"backup"}}"#;
+    let put = s.es("PUT", "_snapshot/backup", Some(repo));
+    assert_eq!(put.status, 500, "{}", put.text);
+    let text = put.text.clone();
+    assert!(
+        text.contains("is not accessible on the node [es03]"),
+        "{text}"
+    );
+    assert!(text.contains("bin/elasticsearch-keystore add"), "{text}");
+    let digests = s
+        .api("GET", "/__simulator/keystore/self-managed", None)
+        .json();
+    assert_eq!(
+        digests["secrets"]["s3.client.backup.access_key"]["loaded_on"],
+        json!(["es01", "es02"])
+    );
+    let third = json!({"secrets": add["secrets"], "nodes": ["es03"]});
+    s.api(
+        "PATCH",
+        "/__simulator/keystore/self-managed",
+        Some(&third.to_string()),
+    );
+    s.es("POST", "_nodes/reload_secure_settings", None);
+    assert_eq!(s.es("POST", "_snapshot/backup/_verify", None).status, 200);
+    let bad = s.api(
+        "PATCH",
+        "/__simulator/keystore/self-managed",
+        Some(r#"{"secrets":{},"nodes":["es09"]}"#),
+    );
+    assert_eq!(bad.status, 400);
+}
+
+#[test]
+fn a_deployment_keystore_out_of_sync_on_a_node_is_fixed_by_remove_and_re_add() {
+    let s = start(config());
+    let creds = json!({"secrets": {
+        "s3.client.default.access_key": {"value": "AKIAEXAMPLEKEY000011"},
+        "s3.client.default.secret_key": {"value": "secret"}
+    }});
+    s.api("PATCH", &s.keystore_path(), Some(&creds.to_string()));
+    // The second node's file lost the access key.
+    let lost = json!({"secrets": {"s3.client.default.access_key": null}, "nodes": ["instance-0000000001"]});
+    let path = format!("/__simulator/keystore/{DEP}/main-elasticsearch");
+    assert_eq!(s.api("PATCH", &path, Some(&lost.to_string())).status, 200);
+    s.proxy("POST", "_nodes/reload_secure_settings", None);
+    let repo = r#"{"type":"s3","settings":{"bucket":"b"}}"#;
+    let put = s.proxy("PUT", "_snapshot/r", Some(repo));
+    assert_eq!(put.status, 500);
+    assert!(put.text.contains("instance-0000000001"), "{}", put.text);
+    // The ECE doc's fix: remove the key with the API, then add it back.
+    let remove = json!({"secrets": {"s3.client.default.access_key": {}}});
+    s.api("PATCH", &s.keystore_path(), Some(&remove.to_string()));
+    let re_add =
+        json!({"secrets": {"s3.client.default.access_key": {"value": "AKIAEXAMPLEKEY000011"}}});
+    s.api("PATCH", &s.keystore_path(), Some(&re_add.to_string()));
+    s.proxy("POST", "_nodes/reload_secure_settings", None);
+    assert_eq!(s.proxy("POST", "_snapshot/r/_verify", None).status, 200);
+}

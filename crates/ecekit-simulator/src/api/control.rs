@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 /// The name of the self-managed cluster in control paths.
 pub const SELF_MANAGED: &str = "self-managed";
 
-const USAGE: &str = "simulator control: GET /__simulator/health; POST|DELETE /__simulator/faults; GET /__simulator/keystore/{deployment_id}/{ref_id} or /__simulator/keystore/self-managed; GET|PUT|DELETE /__simulator/hooks/{deployment_id or self-managed}; GET /__simulator/fleet";
+const USAGE: &str = "simulator control: GET /__simulator/health; POST|DELETE /__simulator/faults; GET|PATCH /__simulator/keystore/{deployment_id}/{ref_id} or /__simulator/keystore/self-managed; GET|PUT|DELETE /__simulator/hooks/{deployment_id or self-managed}; GET /__simulator/fleet";
 
 /// The cluster (and, for a deployment, its coordinator faults) a control
 /// path names.
@@ -26,31 +26,89 @@ fn target(world: &World, name: &str) -> Option<ClusterRef> {
     }
 }
 
+/// Each keystore name (in the cluster's keystore or any node's file) with
+/// its digest, never its value: `stored_on` the nodes whose file has it,
+/// `loaded_on` the nodes that loaded that value, `loaded` on every node.
 fn digests(cluster: &Cluster) -> Value {
-    let secrets: Map<String, Value> = cluster
-        .keystore
-        .iter()
-        .map(|(k, s)| {
+    let mut names: Vec<&String> = cluster.keystore.keys().collect();
+    for i in 0..cluster.nodes.len() {
+        names.extend(cluster.on_disk(i).keys());
+    }
+    names.sort();
+    names.dedup();
+    let secrets: Map<String, Value> = names
+        .into_iter()
+        .filter_map(|k| {
+            let s = cluster
+                .keystore
+                .get(k)
+                .or_else(|| (0..cluster.nodes.len()).find_map(|i| cluster.on_disk(i).get(k)))?;
             let bytes = s.stored_bytes();
-            let loaded_on: Vec<&str> = cluster
-                .nodes
-                .iter()
-                .filter(|n| n.loaded.get(k) == Some(s))
-                .map(|n| n.name.as_str())
-                .collect();
-            (
+            let on = |f: &dyn Fn(usize) -> bool| -> Vec<&str> {
+                (0..cluster.nodes.len())
+                    .filter(|i| f(*i))
+                    .map(|i| cluster.nodes[i].name.as_str())
+                    .collect()
+            };
+            let stored_on = on(&|i| cluster.on_disk(i).contains_key(k));
+            let loaded_on = on(&|i| {
+                let stored = cluster.on_disk(i).get(k);
+                stored.is_some() && cluster.nodes[i].loaded.get(k) == stored
+            });
+            Some((
                 k.clone(),
                 json!({
                     "as_file": s.as_file,
                     "sha256": sha256_hex(&bytes),
                     "length": bytes.len(),
                     "loaded": cluster.loaded_everywhere(k),
+                    "stored_on": stored_on,
                     "loaded_on": loaded_on,
                 }),
-            )
+            ))
         })
         .collect();
     json!({ "secrets": secrets })
+}
+
+/// `PATCH /__simulator/keystore/...`: `{"secrets": {...}, "nodes": [names]}`
+/// changes those nodes' own keystore files (all when `nodes` is left out),
+/// as `bin/elasticsearch-keystore` on a self-managed node would, or as a
+/// deployment's keystore out of sync on some nodes.
+fn patch_nodes(cluster: &mut Cluster, body: &[u8]) -> Result<Value, Reply> {
+    let bad = |m: &str| failed(400, CODE_INVALID_JSON, m, vec![]);
+    let body: Value = serde_json::from_slice(body)
+        .map_err(|_| bad("the body must be {\"secrets\": {...}, \"nodes\": [node names]}"))?;
+    let Some(secrets) = body["secrets"].as_object() else {
+        return Err(bad("secrets must be an object of keystore entries"));
+    };
+    let indexes: Vec<usize> = match body["nodes"].as_array() {
+        None => (0..cluster.nodes.len()).collect(),
+        Some(names) => {
+            let mut out = Vec::new();
+            for n in names {
+                let name = n.as_str().unwrap_or_default();
+                match cluster
+                    .nodes
+                    .iter()
+                    .position(|x| x.name == name || x.id == name)
+                {
+                    Some(i) => out.push(i),
+                    None => {
+                        let known: Vec<&str> =
+                            cluster.nodes.iter().map(|x| x.name.as_str()).collect();
+                        return Err(bad(&format!(
+                            "no node [{name}]; the nodes are {}",
+                            known.join(", ")
+                        )));
+                    }
+                }
+            }
+            out
+        }
+    };
+    cluster.patch_keystore(secrets, Some(&indexes));
+    Ok(digests(cluster))
 }
 
 fn hooks_json(hooks: &Hooks, faults: Option<DeploymentFaults>) -> Value {
@@ -137,14 +195,15 @@ impl App {
                 self.shared.lock().queued_faults.clear();
                 Reply::json(200, &json!({ "queued": 0 }))
             }
-            ("GET", ["keystore", SELF_MANAGED]) => {
-                Reply::json(200, &digests(&self.shared.lock().self_managed))
+            (method @ ("GET" | "PATCH"), ["keystore", SELF_MANAGED]) => {
+                let mut st = self.shared.lock();
+                self.keystore_control(req, method, &mut st.self_managed)
             }
-            ("GET", ["keystore", id, ref_id]) => {
-                let st = self.shared.lock();
-                match st.deployment(id) {
+            (method @ ("GET" | "PATCH"), ["keystore", id, ref_id]) => {
+                let mut st = self.shared.lock();
+                match st.deployment_mut(id) {
                     Some(d) if *ref_id == d.es_ref_id || *ref_id == "_main" => {
-                        Reply::json(200, &digests(&d.es))
+                        self.keystore_control(req, method, &mut d.es)
                     }
                     _ => failed(404, CODE_NOT_FOUND, "no such deployment or ref_id", vec![]),
                 }
@@ -155,6 +214,16 @@ impl App {
                 Reply::json(200, &crate::fleet::manifest(&self.shared.profiles, &st))
             }
             _ => failed(404, CODE_NOT_FOUND, USAGE, vec![]),
+        }
+    }
+
+    fn keystore_control(&self, req: &Request, method: &str, cluster: &mut Cluster) -> Reply {
+        if method == "GET" {
+            return Reply::json(200, &digests(cluster));
+        }
+        match patch_nodes(cluster, &req.body) {
+            Ok(v) => Reply::json(200, &v),
+            Err(r) => r,
         }
     }
 

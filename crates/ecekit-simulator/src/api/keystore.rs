@@ -8,7 +8,6 @@ use super::reply::{
     deployment_not_found, failed, resource_not_found, spec_code, CODE_ELEVATED_PERMISSIONS,
 };
 use super::App;
-use crate::es::Secret;
 use crate::http::{Reply, Request};
 use serde_json::{json, Map, Value};
 
@@ -54,26 +53,7 @@ impl App {
                 );
             }
             if let Some(secrets) = body["secrets"].as_object() {
-                for (name, entry) in secrets {
-                    match entry.get("value").filter(|v| !v.is_null()) {
-                        Some(value) => {
-                            let as_file = entry
-                                .get("as_file")
-                                .and_then(Value::as_bool)
-                                .unwrap_or(value.is_object());
-                            d.es.keystore.insert(
-                                name.clone(),
-                                Secret {
-                                    value: value.clone(),
-                                    as_file,
-                                },
-                            );
-                        }
-                        None => {
-                            d.es.keystore.remove(name);
-                        }
-                    }
-                }
+                d.es.patch_keystore(secrets, None);
             }
         }
         let redacted: Map<String, Value> =

@@ -39,6 +39,11 @@ pub struct Node {
     pub id: String,
     pub name: String,
     pub loaded: Keystore,
+    /// Its own keystore file, when it differs from the cluster's: on a
+    /// self-managed cluster each node has one (`bin/elasticsearch-keystore`
+    /// is run node by node). `None`: the cluster's keystore, as ECE and
+    /// Elastic Cloud keep every node's in sync.
+    pub disk: Option<Keystore>,
 }
 
 /// A registered snapshot repository, as it was put.
@@ -279,6 +284,7 @@ impl Cluster {
                     id: id.to_string(),
                     name: name.to_string(),
                     loaded: Keystore::new(),
+                    disk: None,
                 })
                 .collect(),
             keystore: Keystore::new(),
@@ -327,10 +333,64 @@ impl Cluster {
         &self.nodes[0]
     }
 
-    /// Whether every node has loaded `name` as it is in the keystore.
+    /// Applies a keystore change (`{name: {"value", "as_file"}}`; an entry
+    /// without a value, or `null`, removes the name) to the cluster's keystore
+    /// and, as ECE syncs them, to every node's own file. With `only`, to
+    /// those nodes' files alone (a change made on some nodes, as
+    /// `bin/elasticsearch-keystore` is, or a node out of sync).
+    pub fn patch_keystore(&mut self, secrets: &Map<String, Value>, only: Option<&[usize]>) {
+        let apply = |store: &mut Keystore| {
+            for (name, entry) in secrets {
+                match entry.get("value").filter(|v| !v.is_null()) {
+                    Some(value) => {
+                        let as_file = entry
+                            .get("as_file")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(value.is_object());
+                        store.insert(
+                            name.clone(),
+                            Secret {
+                                value: value.clone(),
+                                as_file,
+                            },
+                        );
+                    }
+                    None => {
+                        store.remove(name);
+                    }
+                }
+            }
+        };
+        match only {
+            None => {
+                apply(&mut self.keystore);
+                for n in &mut self.nodes {
+                    if let Some(disk) = &mut n.disk {
+                        apply(disk);
+                    }
+                }
+            }
+            Some(indexes) => {
+                for &i in indexes {
+                    let mut disk = self.on_disk(i).clone();
+                    apply(&mut disk);
+                    self.nodes[i].disk = Some(disk);
+                }
+            }
+        }
+    }
+
+    /// The keystore file of node `i`.
+    pub fn on_disk(&self, i: usize) -> &Keystore {
+        self.nodes[i].disk.as_ref().unwrap_or(&self.keystore)
+    }
+
+    /// Whether every node has loaded `name` as it is in its keystore file.
     pub fn loaded_everywhere(&self, name: &str) -> bool {
-        let stored = self.keystore.get(name);
-        stored.is_some() && self.nodes.iter().all(|n| n.loaded.get(name) == stored)
+        (0..self.nodes.len()).all(|i| {
+            let stored = self.on_disk(i).get(name);
+            stored.is_some() && self.nodes[i].loaded.get(name) == stored
+        })
     }
 
     /// Answers one request on `route`, after recording what finished since

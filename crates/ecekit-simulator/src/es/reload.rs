@@ -61,10 +61,10 @@ pub fn reload(es: &mut Cluster, req: &EsRequest) -> EsReply {
         _ => None,
     };
     let last = es.nodes.len() - 1;
-    let store = es.keystore.clone();
+    let stores: Vec<Keystore> = (0..es.nodes.len()).map(|i| es.on_disk(i).clone()).collect();
     let reload_fails = es.hooks.reload_fails;
     let mut nodes = Map::new();
-    for (i, node) in es.nodes.iter_mut().enumerate() {
+    for (i, (node, store)) in es.nodes.iter_mut().zip(stores).enumerate() {
         let selected = filter.as_ref().is_none_or(|f| {
             f.iter()
                 .any(|x| *x == node.id || *x == node.name || (x == "_local" && i == 0))
@@ -78,10 +78,10 @@ pub fn reload(es: &mut Cluster, req: &EsRequest) -> EsReply {
             entry["reload_exception"] =
                 Exception::new("illegal_state_exception", "Keystore is missing").to_json();
         } else {
-            node.loaded = store.clone();
             if let Some(e) = as_json(node_failures(&store)) {
                 entry["reload_exception"] = e;
             }
+            node.loaded = store;
         }
         nodes.insert(node.id.clone(), entry);
     }

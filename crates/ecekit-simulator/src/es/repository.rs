@@ -7,7 +7,7 @@
 //! repositories must be under `path.repo` (`FsRepository`: "location [...]
 //! doesn't match any of the locations specified by path.repo").
 
-use super::keystore::{credential_groups, missing_groups, Keystore, Secret};
+use super::keystore::{credential_groups, missing_groups, Secret};
 use super::reply::{error, EsReply, Exception};
 use super::{Cluster, EsRequest, Repository};
 use serde_json::{json, Map, Value};
@@ -294,16 +294,23 @@ pub fn verify_request(es: &mut Cluster, req: &EsRequest, name: &str) -> EsReply 
     }
 }
 
-/// Why a node's client cannot reach the storage with what it loaded, if it
-/// cannot.
-fn client_problem(es: &Cluster, typ: &str, client: &str, loaded: &Keystore) -> Option<String> {
+/// Why node `i`'s client cannot reach the storage with what it loaded, if
+/// it cannot.
+fn client_problem(es: &Cluster, typ: &str, client: &str, i: usize) -> Option<String> {
+    let loaded = &es.nodes[i].loaded;
     let groups = credential_groups(typ, client);
     let not_loaded = missing_groups(&groups, loaded);
     if !not_loaded.is_empty() {
-        let not_stored = missing_groups(&groups, &es.keystore);
+        let not_stored = missing_groups(&groups, es.on_disk(i));
         return Some(if not_stored.is_empty() {
             format!(
                 "the {typ} client [{client}] credentials are in the keystore but the nodes have not loaded them: call POST _nodes/reload_secure_settings, then verify again"
+            )
+        } else if es.nodes[i].disk.is_some() {
+            format!(
+                "the {typ} client [{client}] has no credentials on node [{}]: its keystore lacks {} (add them with bin/elasticsearch-keystore add on that node, then POST _nodes/reload_secure_settings)",
+                es.nodes[i].name,
+                not_stored.join(", ")
             )
         } else {
             format!(
@@ -365,8 +372,7 @@ pub fn master_problem(es: &Cluster, name: &str) -> Option<Exception> {
             )),
         );
     }
-    client_problem(es, typ, client, &es.master().loaded)
-        .map(|detail| Exception::new("i_o_exception", detail))
+    client_problem(es, typ, client, 0).map(|detail| Exception::new("i_o_exception", detail))
 }
 
 /// Where the repository writes: `base_path`, or an `fs` location.
@@ -392,9 +398,8 @@ pub fn verify(es: &Cluster, name: &str) -> Result<Map<String, Value>, EsReply> {
         .caused_by(cause)
         .reply(500));
     }
-    let failing: Vec<(&super::Node, String)> = es.nodes[1..]
-        .iter()
-        .filter_map(|n| client_problem(es, &typ, client, &n.loaded).map(|d| (n, d)))
+    let failing: Vec<(&super::Node, String)> = (1..es.nodes.len())
+        .filter_map(|i| client_problem(es, &typ, client, i).map(|d| (&es.nodes[i], d)))
         .collect();
     if let Some((first, detail)) = failing.first() {
         let listed: Vec<String> = failing
@@ -406,9 +411,6 @@ pub fn verify(es: &Cluster, name: &str) -> Result<Map<String, Value>, EsReply> {
                 )
             })
             .collect();
-        let detail = format!(
-            "{detail} (this node's last reload did not load the keystore as it is now: see its reload_exception)"
-        );
         return Err(Exception::new(
             "repository_verification_exception",
             format!("[{name}] [{}]", listed.join(", ")),
