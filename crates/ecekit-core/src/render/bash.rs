@@ -29,11 +29,41 @@ fn double_quoted(text: &str) -> Result<String, RenderError> {
     Ok(format!("\"{text}\""))
 }
 
-/// A fixed word, quoted for bash (single quotes when it needs any).
-fn fixed(text: &str) -> Result<String, RenderError> {
-    shlex::try_quote(text)
-        .map(|q| q.into_owned())
-        .map_err(|_| RenderError::new(format!("{text:?} cannot be quoted for bash")))
+/// A fixed word, quoted for bash: single quotes when it needs any, and
+/// `$'...'` with escapes when it holds control characters, so that the
+/// script never carries one raw (a terminal showing it would obey it).
+/// A NUL cannot be passed in an argument at all.
+pub(crate) fn fixed(text: &str) -> Result<String, RenderError> {
+    if crate::controls::first_control(text).is_none() {
+        return shlex::try_quote(text)
+            .map(|q| q.into_owned())
+            .map_err(|_| RenderError::new(format!("{text:?} cannot be quoted for bash")));
+    }
+    if text.contains('\0') {
+        return Err(RenderError::new(format!(
+            "{text:?} holds a NUL, which no command-line argument can carry"
+        )));
+    }
+    let mut out = String::from("$'");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Bytes, not `\u`: `\u` depends on the locale.
+            c if crate::controls::is_control(c) => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    Ok(out)
 }
 
 /// A word that may hold variables.
@@ -47,6 +77,7 @@ fn word(text: &str) -> Result<String, RenderError> {
 
 /// Renders the request as a curl command for bash.
 pub fn curl_bash(request: &Request, options: &RenderOptions) -> Result<Rendered, RenderError> {
+    super::check_setting_names(request)?;
     let mut text = String::new();
     text.push_str(&format!("# {}\n", request.operation.title()));
     for note in request.notes.iter().filter(|n| n.level == NoteLevel::Error) {
@@ -114,8 +145,10 @@ pub fn curl_bash(request: &Request, options: &RenderOptions) -> Result<Rendered,
     })
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces.
+/// Splits `text` into lines of at most `width` characters, at spaces, for
+/// comments: control characters are escaped (a line break must not end one).
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let text = crate::controls::escape_controls(text);
     let mut lines = Vec::new();
     let mut line = String::new();
     for w in text.split_whitespace() {

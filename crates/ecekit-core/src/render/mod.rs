@@ -139,6 +139,7 @@ pub fn render(
     format: Format,
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
+    check_setting_names(request)?;
     match format {
         Format::CurlBash => curl_bash(request, options),
         Format::CurlPowerShell => curl_powershell(request, options),
@@ -149,6 +150,40 @@ pub fn render(
             "the AWS CLI creates the IAM policy and user, not API requests: use the access policy's AWS CLI output (ecekit policy), and curl for this request",
         )),
     }
+}
+
+/// Refuses a keystore or repository body whose setting names hold a control
+/// character: Elasticsearch rejects such a name anyway, and written into a
+/// command, a comment or a Terraform file, a line break in it ends the line
+/// and makes the rest of the name code. (A body that is not JSON is sent as
+/// it is, inside a heredoc.)
+pub(crate) fn check_setting_names(request: &Request) -> Result<(), RenderError> {
+    use crate::api::Operation;
+    use crate::controls::{escape_controls, first_control};
+    let field = match request.operation {
+        Operation::KeystoreSet => "secrets",
+        Operation::RepositoryPut | Operation::PlatformRepositoryPut => "settings",
+        _ => return Ok(()),
+    };
+    let Some(body) = request.body.as_deref() else {
+        return Ok(());
+    };
+    let Ok(value) = crate::json::read_value(body) else {
+        return Ok(());
+    };
+    let Some(names) = value.get(field).and_then(|v| v.as_object()) else {
+        return Ok(());
+    };
+    for name in names.keys() {
+        if let Some(c) = first_control(name) {
+            return Err(RenderError::new(format!(
+                "the setting name `{}` holds a control character ({}): Elasticsearch rejects it, and in a command or a comment it would end the line and turn the rest of the name into code. Rename it with letters, digits, `_`, `-` and `.` only",
+                escape_controls(name),
+                c.escape_default()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The variables a rendered command needs: the request's, then the CA
@@ -176,7 +211,7 @@ pub(crate) fn base_name(request: &Request) -> &'static str {
 pub(crate) fn check_double_quotable(text: &str) -> Result<(), RenderError> {
     if let Some(c) = text
         .chars()
-        .find(|c| matches!(c, '"' | '\\' | '`' | '!') || c.is_control())
+        .find(|c| matches!(c, '"' | '\\' | '`' | '!') || crate::controls::is_control(*c))
     {
         return Err(RenderError::new(format!(
             "{text:?} holds {c:?}, which cannot be written inside double quotes safely"

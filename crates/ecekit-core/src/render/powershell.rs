@@ -15,24 +15,74 @@ use super::{
 };
 use crate::api::{NoteLevel, Request};
 
-/// A single-quoted PowerShell string (no expansion; `'` doubled).
-fn single(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+/// PowerShell's single quotes: `'` and the typographic U+2018..U+201B
+/// (its tokenizer's `IsSingleQuote`). Any of them opens or closes a string.
+fn is_single_quote(c: char) -> bool {
+    matches!(c, '\'' | '\u{2018}'..='\u{201b}')
 }
 
-/// A double-quoted string with `$NAME` as `${env:NAME}`.
+/// PowerShell's double quotes: `"` and U+201C..U+201E (`IsDoubleQuote`).
+fn is_double_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201c}'..='\u{201e}')
+}
+
+/// `text` with each character `doubled` says doubled: in a PowerShell string,
+/// two quote characters in a row stand for the second one.
+fn double_quotes(text: &str, doubled: fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if doubled(c) {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Refuses control characters: a PowerShell command has no quoting that
+/// shows them (and a terminal showing one raw would obey it).
+fn check_no_control(text: &str) -> Result<(), RenderError> {
+    match crate::controls::first_control(text) {
+        Some(c) => Err(RenderError::new(format!(
+            "`{}` holds a control character ({}), which a PowerShell command cannot carry safely",
+            crate::controls::escape_controls(text),
+            c.escape_default()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A single-quoted PowerShell string: no expansion; every single-quote
+/// character doubled.
+fn single(text: &str) -> Result<String, RenderError> {
+    check_no_control(text)?;
+    Ok(format!("'{}'", double_quotes(text, is_single_quote)))
+}
+
+/// A double-quoted string with `$NAME` as `${env:NAME}` (`"` itself is
+/// refused; the typographic double quotes are doubled).
 fn with_env(text: &str) -> Result<String, RenderError> {
     check_double_quotable(text)?;
     let body = map_variables(text, |name| format!("${{env:{name}}}"));
-    Ok(format!("\"{body}\""))
+    Ok(format!("\"{}\"", double_quotes(&body, is_double_quote)))
 }
 
 fn word(text: &str) -> Result<String, RenderError> {
     if text.contains('$') {
         with_env(text)
     } else {
-        Ok(single(text))
+        single(text)
     }
+}
+
+/// True when a line of `body` starts with a single-quote character and `@`:
+/// that line would end the here-string. PowerShell ends a line at `\r\n`,
+/// `\r` or `\n`.
+fn has_here_string_footer(body: &str) -> bool {
+    body.split(['\r', '\n']).any(|line| {
+        let mut chars = line.chars();
+        chars.next().is_some_and(is_single_quote) && chars.next() == Some('@')
+    })
 }
 
 /// Renders the request as a curl.exe command for PowerShell.
@@ -40,6 +90,7 @@ pub fn curl_powershell(
     request: &Request,
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
+    super::check_setting_names(request)?;
     let mut text = String::new();
     text.push_str(&format!("# {}\n", request.operation.title()));
     for note in request.notes.iter().filter(|n| n.level == NoteLevel::Error) {
@@ -72,10 +123,11 @@ pub fn curl_powershell(
     args.push(with_env(&request.url)?);
 
     if let Some(body) = &request.body {
-        // A here-string ends at a line starting with '@; JSON never has one.
-        if body.lines().any(|l| l.starts_with("'@")) {
+        // A here-string ends at a line starting with '@ (or a typographic
+        // single quote and @); JSON never has one.
+        if has_here_string_footer(body) {
             return Err(RenderError::new(
-                "a line of the body starts with '@, which ends a PowerShell here-string: use the bash command, or save the body to a file and pass --data-binary '@file'",
+                "a line of the body starts with '@ (or \u{2019}@: PowerShell reads any single quote there), which ends a PowerShell here-string: use the bash command, or save the body to a file and pass --data-binary '@file'",
             ));
         }
         text.push_str("# Windows PowerShell 5.1 pipes ASCII unless told otherwise:\n");
