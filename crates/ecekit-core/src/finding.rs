@@ -116,7 +116,9 @@ impl Finding {
     }
 
     /// The one-line text form used by the CLI:
-    /// `LINE:COL: SEVERITY[CODE]: message Fix: help (at POINTER)`.
+    /// `LINE:COL: SEVERITY[CODE]: message Fix: help (at POINTER)`, with
+    /// control characters from the input escaped (a line break would split
+    /// the line; a terminal obeys an escape sequence).
     pub fn to_line(&self) -> String {
         let mut line = format!(
             "{}:{}: {}[{}]: {}",
@@ -131,7 +133,10 @@ impl Finding {
             line.push_str(&self.location.pointer);
             line.push(')');
         }
-        line
+        match crate::controls::escape_controls(&line) {
+            std::borrow::Cow::Borrowed(_) => line,
+            std::borrow::Cow::Owned(escaped) => escaped,
+        }
     }
 }
 

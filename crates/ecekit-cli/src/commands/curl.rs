@@ -277,10 +277,10 @@ pub fn run(args: Args) -> Result<u8, CliError> {
             // Already written as comments in the command itself.
             NoteLevel::Error => continue,
         };
-        eprintln!("{label}: {}", note.text);
+        super::eprint_line(&format!("{label}: {}", note.text));
     }
     for note in &rendered.notes {
-        eprintln!("note: {note}");
+        super::eprint_line(&format!("note: {note}"));
     }
     Ok(0)
 }
