@@ -33,10 +33,11 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     if first_control(text).is_none() {
         return Cow::Borrowed(text);
     }
+    use std::fmt::Write;
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if is_control(c) {
-            out.extend(c.escape_default());
+            let _ = write!(out, "{}", c.escape_default());
         } else {
             out.push(c);
         }

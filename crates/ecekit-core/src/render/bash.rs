@@ -34,32 +34,22 @@ fn double_quoted(text: &str) -> Result<String, RenderError> {
 /// script never carries one raw (a terminal showing it would obey it).
 /// A NUL cannot be passed in an argument at all.
 pub(crate) fn fixed(text: &str) -> Result<String, RenderError> {
-    if crate::controls::first_control(text).is_none() {
+    if crate::controls::first_control(text).is_none() || text.contains('\0') {
         return shlex::try_quote(text)
             .map(|q| q.into_owned())
             .map_err(|_| RenderError::new(format!("{text:?} cannot be quoted for bash")));
     }
-    if text.contains('\0') {
-        return Err(RenderError::new(format!(
-            "{text:?} holds a NUL, which no command-line argument can carry"
-        )));
-    }
+    // Every byte but printable ASCII as `\xHH` (bytes, not `\u`, which
+    // depends on the locale): exact, and nothing a terminal obeys.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::from("$'");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // Bytes, not `\u`: `\u` depends on the locale.
-            c if crate::controls::is_control(c) => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("\\x{b:02x}"));
-                }
-            }
-            c => out.push(c),
+    for b in text.bytes() {
+        if b == b' ' || (b.is_ascii_graphic() && b != b'\\' && b != b'\'') {
+            out.push(char::from(b));
+        } else {
+            out.push_str("\\x");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     out.push('\'');
@@ -77,7 +67,6 @@ fn word(text: &str) -> Result<String, RenderError> {
 
 /// Renders the request as a curl command for bash.
 pub fn curl_bash(request: &Request, options: &RenderOptions) -> Result<Rendered, RenderError> {
-    super::check_setting_names(request)?;
     let mut text = String::new();
     text.push_str(&format!("# {}\n", request.operation.title()));
     for note in request.notes.iter().filter(|n| n.level == NoteLevel::Error) {
@@ -145,10 +134,10 @@ pub fn curl_bash(request: &Request, options: &RenderOptions) -> Result<Rendered,
     })
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces, for
-/// comments: control characters are escaped (a line break must not end one).
+/// Splits `text` into lines of at most `width` characters, at spaces. (The
+/// comments it makes carry the engine's own notes, where input appears only
+/// as `{:?}`, with control characters escaped.)
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    let text = crate::controls::escape_controls(text);
     let mut lines = Vec::new();
     let mut line = String::new();
     for w in text.split_whitespace() {

@@ -8,7 +8,6 @@ use crate::api::Request;
 
 /// Renders an Elasticsearch-level request as Kibana Dev Tools console text.
 pub fn kibana_console(request: &Request) -> Result<Rendered, RenderError> {
-    super::check_setting_names(request)?;
     let Some(es_path) = &request.es_path else {
         return Err(RenderError::new(format!(
             "{} is an {} API call, not an Elasticsearch request: Kibana Dev Tools cannot send it; use curl (or the Cloud UI)",

@@ -32,7 +32,6 @@ fn write_file(file: &str, content: &str) -> String {
 
 /// Renders the request as an ecctl command (a bash script when it needs a file).
 pub fn ecctl(request: &Request, options: &RenderOptions) -> Result<Rendered, RenderError> {
-    super::check_setting_names(request)?;
     let (prefix, global) = match &request.target {
         Target::Ece { .. } => {
             if request.header("Authorization").is_some_and(|v| v.starts_with("Bearer")) {

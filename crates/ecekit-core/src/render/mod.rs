@@ -139,7 +139,6 @@ pub fn render(
     format: Format,
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    check_setting_names(request)?;
     match format {
         Format::CurlBash => curl_bash(request, options),
         Format::CurlPowerShell => curl_powershell(request, options),
@@ -152,38 +151,17 @@ pub fn render(
     }
 }
 
-/// Refuses a keystore or repository body whose setting names hold a control
-/// character: Elasticsearch rejects such a name anyway, and written into a
-/// command, a comment or a Terraform file, a line break in it ends the line
-/// and makes the rest of the name code. (A body that is not JSON is sent as
-/// it is, inside a heredoc.)
-pub(crate) fn check_setting_names(request: &Request) -> Result<(), RenderError> {
-    use crate::api::Operation;
-    use crate::controls::{escape_controls, first_control};
-    let field = match request.operation {
-        Operation::KeystoreSet => "secrets",
-        Operation::RepositoryPut | Operation::PlatformRepositoryPut => "settings",
-        _ => return Ok(()),
-    };
-    let Some(body) = request.body.as_deref() else {
-        return Ok(());
-    };
-    let Ok(value) = crate::json::read_value(body) else {
-        return Ok(());
-    };
-    let Some(names) = value.get(field).and_then(|v| v.as_object()) else {
-        return Ok(());
-    };
-    for name in names.keys() {
-        if let Some(c) = first_control(name) {
-            return Err(RenderError::new(format!(
-                "the setting name `{}` holds a control character ({}): Elasticsearch rejects it, and in a command or a comment it would end the line and turn the rest of the name into code. Rename it with letters, digits, `_`, `-` and `.` only",
-                escape_controls(name),
-                c.escape_default()
-            )));
-        }
+/// Refuses `text` when it holds a control character: written into a
+/// command, a comment or a Terraform file, a line break ends the line and
+/// makes the rest code (and a terminal showing one raw obeys it).
+pub(crate) fn check_no_control(what: &str, text: &str) -> Result<(), RenderError> {
+    // `{:?}` shows the control characters escaped.
+    match crate::controls::first_control(text) {
+        Some(_) => Err(RenderError::new(format!(
+            "{what} {text:?} holds a control character, which an output cannot carry safely: remove it"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The variables a rendered command needs: the request's, then the CA

@@ -39,23 +39,11 @@ fn double_quotes(text: &str, doubled: fn(char) -> bool) -> String {
     out
 }
 
-/// Refuses control characters: a PowerShell command has no quoting that
-/// shows them (and a terminal showing one raw would obey it).
-fn check_no_control(text: &str) -> Result<(), RenderError> {
-    match crate::controls::first_control(text) {
-        Some(c) => Err(RenderError::new(format!(
-            "`{}` holds a control character ({}), which a PowerShell command cannot carry safely",
-            crate::controls::escape_controls(text),
-            c.escape_default()
-        ))),
-        None => Ok(()),
-    }
-}
-
 /// A single-quoted PowerShell string: no expansion; every single-quote
-/// character doubled.
+/// character doubled. Control characters are refused: PowerShell has no
+/// quoting that shows them.
 fn single(text: &str) -> Result<String, RenderError> {
-    check_no_control(text)?;
+    super::check_no_control("the value", text)?;
     Ok(format!("'{}'", double_quotes(text, is_single_quote)))
 }
 
@@ -79,10 +67,14 @@ fn word(text: &str) -> Result<String, RenderError> {
 /// that line would end the here-string. PowerShell ends a line at `\r\n`,
 /// `\r` or `\n`.
 fn has_here_string_footer(body: &str) -> bool {
-    body.split(['\r', '\n']).any(|line| {
-        let mut chars = line.chars();
-        chars.next().is_some_and(is_single_quote) && chars.next() == Some('@')
-    })
+    let mut line_start = true;
+    for (i, c) in body.char_indices() {
+        if line_start && is_single_quote(c) && body[i + c.len_utf8()..].starts_with('@') {
+            return true;
+        }
+        line_start = matches!(c, '\r' | '\n');
+    }
+    false
 }
 
 /// Renders the request as a curl.exe command for PowerShell.
@@ -90,7 +82,6 @@ pub fn curl_powershell(
     request: &Request,
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    super::check_setting_names(request)?;
     let mut text = String::new();
     text.push_str(&format!("# {}\n", request.operation.title()));
     for note in request.notes.iter().filter(|n| n.level == NoteLevel::Error) {
@@ -127,7 +118,7 @@ pub fn curl_powershell(
         // single quote and @); JSON never has one.
         if has_here_string_footer(body) {
             return Err(RenderError::new(
-                "a line of the body starts with '@ (or \u{2019}@: PowerShell reads any single quote there), which ends a PowerShell here-string: use the bash command, or save the body to a file and pass --data-binary '@file'",
+                "a line of the body starts with '@ (or \u{2019}@), which ends a PowerShell here-string: use the bash command, or save the body to a file and pass --data-binary '@file'",
             ));
         }
         text.push_str("# Windows PowerShell 5.1 pipes ASCII unless told otherwise:\n");

@@ -50,7 +50,6 @@ fn sensitive_variable(name: &str, description: &str) -> String {
 /// Renders the request as Terraform (keystore changes and ECE platform
 /// repositories; other requests have no Terraform resource).
 pub fn terraform(request: &Request) -> Result<Rendered, RenderError> {
-    super::check_setting_names(request)?;
     match request.operation {
         Operation::KeystoreSet => keystore(request),
         Operation::PlatformRepositoryPut => platform_repository(request),
@@ -87,6 +86,9 @@ fn keystore(request: &Request) -> Result<Rendered, RenderError> {
         }
     };
     for (name, entry) in secrets {
+        // Elasticsearch rejects such a name; in a comment, a line break in
+        // it would end the comment and make the rest of the name HCL.
+        super::check_no_control("the setting name", name)?;
         let value = entry.get("value").filter(|v| !v.is_null());
         let Some(value) = value else {
             removed.push(name.clone());
@@ -120,9 +122,6 @@ fn keystore(request: &Request) -> Result<Rendered, RenderError> {
     }
     text.push_str(".\n# Values come from sensitive variables, never from this file; Terraform\n# still keeps them in its state: protect the state.\n");
     for name in &removed {
-        // Names with control characters were refused above; escaped anyway,
-        // as a line break would end the comment.
-        let name = crate::controls::escape_controls(name);
         text.push_str(&format!(
             "# {name}: removed by the PATCH. In Terraform, delete the resource that\n#   manages it; `terraform apply` then removes it from the keystore.\n"
         ));
@@ -176,6 +175,8 @@ fn platform_repository(request: &Request) -> Result<Rendered, RenderError> {
     let label = identifier(name, &mut taken);
 
     let mut secret_vars: Vec<(String, String)> = Vec::new();
+    // Keys are written only as escaped HCL strings and as identifiers made
+    // of letters, digits and `_`.
     for key in settings.keys() {
         if is_secret_setting(key) {
             let id = identifier(&format!("{label}_{key}"), &mut taken);
@@ -226,13 +227,6 @@ pub fn terraform_aws_iam_policy(
 ) -> Result<Rendered, RenderError> {
     let v: Value = crate::json::read_value(policy_json)
         .map_err(|e| RenderError::new(format!("the policy is not JSON ({e}): fix it first")))?;
-    if let Some(c) = crate::controls::first_control(policy_name) {
-        return Err(RenderError::new(format!(
-            "the policy name `{}` holds a control character ({}): IAM refuses it; use letters, digits and +=,.@-_",
-            crate::controls::escape_controls(policy_name),
-            c.escape_default()
-        )));
-    }
     let mut taken = Vec::new();
     let label = identifier(policy_name, &mut taken);
     let text = format!(
