@@ -217,22 +217,15 @@ fn empty_secrets_are_refused_unless_allowed() {
     std::fs::remove_file(empty_file).unwrap();
 
     // An ECE platform repository's keys, the same.
-    let args = [
-        "repository",
-        "--type",
-        "s3",
-        "--name",
-        "ece-snapshots",
-        "--platform-repository",
-        "--bucket",
-        "ece-snapshots",
-        "--setting",
+    let mut args = vec!["repository", "--type", "s3", "--name", "ece-snapshots"];
+    args.extend(["--platform-repository", "--bucket", "ece-snapshots"]);
+    for setting in [
         "region=us-east-1",
-        "--setting",
         "access_key=env:EMPTY",
-        "--setting",
         "secret_key=env:SK",
-    ];
+    ] {
+        args.extend(["--setting", setting]);
+    }
     let env = [
         ("EMPTY", ""),
         ("SK", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzyxwvuTSRQ"),
@@ -240,54 +233,50 @@ fn empty_secrets_are_refused_unless_allowed() {
     let o = run(&args, &env, b"");
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let err = stderr(&o);
-    assert!(
-        err.contains("access_key") && err.contains("env:EMPTY"),
-        "{err}"
-    );
-    assert!(err.contains("--allow-empty"), "{err}");
+    for needed in ["access_key", "env:EMPTY", "--allow-empty"] {
+        assert!(err.contains(needed), "{needed}: {err}");
+    }
 }
 
 const LIMIT: u64 = 64 * 1024 * 1024;
 
+/// The commands that read a file given by path: validate FILE, curl --body
+/// FILE, keystore --secret NAME=file:PATH.
+fn reading_file(path: &str) -> Vec<Vec<String>> {
+    let curl = "curl keystore-set --target ece --body";
+    [
+        format!("validate {path}"),
+        format!("{curl} {path}"),
+        format!("keystore --secret s3.client.default.secret_key=file:{path}"),
+    ]
+    .iter()
+    .map(|line| line.split(' ').map(String::from).collect())
+    .collect()
+}
+
+fn refused_past_the_limit(args: &[String], stdin: &[u8]) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args, &[], stdin);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("64 MiB"), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
 #[test]
 fn input_larger_than_64_mib_is_refused_everywhere() {
     let big = sparse_file(LIMIT + 1);
-    let big_path = big.to_str().unwrap();
-    let at_limit = sparse_file(LIMIT);
-    let file_source = format!("s3.client.default.secret_key=file:{big_path}");
-    let cases: Vec<(Vec<&str>, bool)> = vec![
-        (vec!["validate", big_path], false),
-        (vec!["validate", "-"], true),
-        (
-            vec![
-                "curl",
-                "keystore-set",
-                "--target",
-                "ece",
-                "--body",
-                big_path,
-            ],
-            false,
-        ),
-        (
-            vec!["curl", "keystore-set", "--target", "ece", "--body", "-"],
-            true,
-        ),
-        (vec!["keystore", "--secret", &file_source], false),
-        (
-            vec!["keystore", "--secret", "s3.client.default.secret_key=stdin"],
-            true,
-        ),
-    ];
+    for args in reading_file(big.to_str().unwrap()) {
+        refused_past_the_limit(&args, b"");
+    }
+    // The same commands reading standard input.
     let zeros = vec![0u8; (LIMIT + 1) as usize];
-    for (args, piped) in cases {
-        let o = run(&args, &[], if piped { &zeros } else { b"" });
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
-        let err = stderr(&o);
-        assert!(err.contains("64 MiB"), "{args:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "{err}");
+    for args in reading_file("-") {
+        let args: Vec<String> = args.iter().map(|a| a.replace("file:-", "stdin")).collect();
+        refused_past_the_limit(&args, &zeros);
     }
     // Exactly 64 MiB is read (and found not to be a document).
+    let at_limit = sparse_file(LIMIT);
     let o = run(&["validate", at_limit.to_str().unwrap()], &[], b"");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     std::fs::remove_file(big).unwrap();
@@ -297,24 +286,7 @@ fn input_larger_than_64_mib_is_refused_everywhere() {
 /// Device files that never end (`/dev/zero`) stop at the limit too.
 #[test]
 fn endless_input_stops_at_the_limit() {
-    for args in [
-        vec!["validate", "/dev/zero"],
-        vec![
-            "curl",
-            "keystore-set",
-            "--target",
-            "ece",
-            "--body",
-            "/dev/zero",
-        ],
-        vec![
-            "keystore",
-            "--secret",
-            "s3.client.default.secret_key=file:/dev/zero",
-        ],
-    ] {
-        let o = run(&args, &[], b"");
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).contains("64 MiB"), "{}", stderr(&o));
+    for args in reading_file("/dev/zero") {
+        refused_past_the_limit(&args, b"");
     }
 }

@@ -92,40 +92,14 @@ fn hcl_strings_escape_every_control_character() {
     assert_eq!(h, "\"a\\u0085\\u009B\\u007F\\u001B\\u2028\\u202Eb\"");
 }
 
-/// `$NAME` / `${NAME}` of `text` replaced from `env` (unset: empty).
+/// `text` as a shell expands it, `env` giving the variables (unset: empty).
 fn expand(text: &str, env: &[(&str, &str)]) -> String {
     let lookup = |name: &str| {
         env.iter()
             .find(|(n, _)| *n == name)
             .map_or(String::new(), |(_, v)| v.to_string())
     };
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, len) = match after.strip_prefix('{') {
-            Some(inner) => match inner.find('}') {
-                Some(end) => (&inner[..end], end + 2),
-                None => ("", 0),
-            },
-            None => {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
-                (&after[..end], end)
-            }
-        };
-        if name.is_empty() {
-            out.push('$');
-            rest = after;
-        } else {
-            out.push_str(&lookup(name));
-            rest = &after[len..];
-        }
-    }
-    out.push_str(rest);
-    out
+    render_common::expand(text, &lookup)
 }
 
 fn decoded(tokens: Option<&[Token]>) -> Option<String> {

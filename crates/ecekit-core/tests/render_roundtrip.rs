@@ -214,55 +214,6 @@ fn ess_redirected_request_runs_against_the_elasticsearch_url() {
 // reader of PowerShell's quoting rules (render_common/powershell.rs), which
 // must find exactly the statements and arguments the renderer meant.
 
-/// Pieces that break PowerShell quoting: the four single and three double
-/// quote characters, backticks, `$` expansions, here-string footers,
-/// statement separators, PowerShell's own whitespace and line breaks.
-fn nasty_powershell() -> impl Strategy<Value = String> {
-    let fixed: Vec<&'static str> = vec![
-        "'",
-        "''",
-        "\u{2018}",
-        "\u{2019}",
-        "\u{201a}",
-        "\u{201b}",
-        "\"",
-        "\u{201c}",
-        "\u{201d}",
-        "\u{201e}",
-        "`",
-        "$",
-        "$HOME",
-        "${PATH}",
-        "$(calc)",
-        "$env:X",
-        "@'",
-        "'@",
-        "\u{2019}@",
-        "\u{201b}@",
-        ";",
-        "|",
-        "&",
-        "#",
-        " ",
-        "\u{a0}",
-        "\u{85}",
-        "\u{2028}",
-        "\n",
-        "\r",
-        "\t",
-        "\u{1b}",
-        "C:\\a",
-        "é",
-        "😀",
-    ];
-    let piece = prop_oneof![
-        3 => prop::sample::select(fixed).prop_map(String::from),
-        1 => "[ -~]{1,6}",
-        1 => any::<char>().prop_map(String::from),
-    ];
-    prop::collection::vec(piece, 0..10).prop_map(|v| v.concat())
-}
-
 fn ps_env(name: &str) -> String {
     match name {
         "HOME" => "/home/u".into(),
@@ -273,36 +224,9 @@ fn ps_env(name: &str) -> String {
     }
 }
 
-/// `$NAME` and `${NAME}` of `text` replaced from [`ps_env`], as a shell
-/// expands them (what the command means wherever it runs).
+/// `text` as a shell expands it, with [`ps_env`].
 fn expand(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, len) = match after.strip_prefix('{') {
-            Some(inner) => match inner.find('}') {
-                Some(end) => (&inner[..end], end + 2),
-                None => ("", 0),
-            },
-            None => {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
-                (&after[..end], end)
-            }
-        };
-        if name.is_empty() {
-            out.push('$');
-            rest = after;
-        } else {
-            out.push_str(&ps_env(name));
-            rest = &after[len..];
-        }
-    }
-    out.push_str(rest);
-    out
+    render_common::expand(text, &ps_env)
 }
 
 /// The here-string piped in (if any) and the arguments of the one command
@@ -375,8 +299,7 @@ fn repository_put(body: &str) -> ecekit_core::api::Request {
 /// Control characters have no place in a path or a name: refused, never
 /// written raw into a script.
 fn has_control(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    text.chars().any(render_common::is_control)
 }
 
 /// A line of `body` (after any of PowerShell's line breaks) that starts with
@@ -434,7 +357,7 @@ proptest! {
     /// Any CA certificate path reaches curl.exe as one argument, exactly (its
     /// variables expanded); only a path PowerShell cannot quote is refused.
     #[test]
-    fn powershell_words_round_trip(cacert in nasty_powershell(), insecure in any::<bool>()) {
+    fn powershell_words_round_trip(cacert in render_common::nasty_text(), insecure in any::<bool>()) {
         let request = repository_put("{\"type\": \"fs\"}\n");
         let options = RenderOptions { insecure, cacert: Some(cacert.clone()) };
         match curl_powershell(&request, &options) {
@@ -455,7 +378,7 @@ proptest! {
     /// would end the here-string is refused.
     #[test]
     fn powershell_here_string_round_trips(
-        lines in prop::collection::vec(nasty_powershell(), 1..6),
+        lines in prop::collection::vec(render_common::nasty_text(), 1..6),
         trailing_newline in any::<bool>(),
     ) {
         // A request body cannot hold a NUL at all (build_request says so).

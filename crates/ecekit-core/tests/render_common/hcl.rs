@@ -138,10 +138,8 @@ pub struct Block {
 
 impl Block {
     pub fn attribute(&self, name: &str) -> Option<&[Token]> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
+        let (_, tokens) = self.attributes.iter().find(|(n, _)| n == name)?;
+        Some(tokens)
     }
 }
 

@@ -166,10 +166,10 @@ pub fn require_curl() {
 pub fn nasty_text() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     let fixed: Vec<&'static str> = vec![
-        "'", "\"", "\u{2018}", "\u{2019}", "\u{201a}", "\u{201b}", "\u{201c}", "\u{201d}",
+        "'", "''", "\"", "\u{2018}", "\u{2019}", "\u{201a}", "\u{201b}", "\u{201c}", "\u{201d}",
         "\u{201e}", "$", "$HOME", "${PATH}", "$(id)", "`id`", "\\", "\\n", "\n", "\r\n", "\r",
         "\t", "EOF", "\nEOF\n", "'@", "\n\u{2019}@", "#", "//", "/*", "${x}", "%{y}", "!", "*",
-        ";", "|", "é", "😀", "\u{7f}", "\u{85}", "\u{9b}", "\u{2028}", "\u{202e}",
+        ";", "|", "&", "`", "@'", "$env:X", " ", "\u{a0}", "C:\\a", "é", "😀", "\u{7f}", "\u{85}", "\u{9b}", "\u{2028}", "\u{202e}",
         "\u{1b}]0;title\u{7}", "\u{1b}[2J",
         "\nresource \"null_resource\" \"x\" {\n  provisioner \"local-exec\" { command = \"calc\" }\n}\n#",
     ];
@@ -179,6 +179,35 @@ pub fn nasty_text() -> impl proptest::strategy::Strategy<Value = String> {
         1 => any::<char>().prop_map(String::from),
     ];
     prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+}
+
+/// `$NAME` and `${NAME}` of `text` replaced by `env(NAME)`, as a shell
+/// expands them: what a command means wherever it runs.
+pub fn expand(text: &str, env: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let braced = chars.peek() == Some(&'{');
+        let rest: String = chars.clone().skip(usize::from(braced)).collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let closed = !braced || rest[name.len()..].starts_with('}');
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !closed {
+            out.push('$');
+            continue;
+        }
+        for _ in 0..name.len() + 2 * usize::from(braced) {
+            chars.next();
+        }
+        out.push_str(&env(&name));
+    }
+    out
 }
 
 /// True for the characters no name or path should carry raw: control

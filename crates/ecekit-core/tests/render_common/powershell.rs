@@ -73,21 +73,27 @@ impl Reader {
         Some(c)
     }
 
+    /// `c` just read, in a string closed by `is_quote`: `None` when `c`
+    /// is no quote, `Some(None)` when it closes the string, `Some(Some(d))`
+    /// when the next character `d` is a quote too (the pair stands for `d`).
+    fn quote(&mut self, c: char, is_quote: fn(char) -> bool) -> Option<Option<char>> {
+        if !is_quote(c) {
+            return None;
+        }
+        let d = self.peek(0).filter(|d| is_quote(*d));
+        self.at += usize::from(d.is_some());
+        Some(d)
+    }
+
     /// After an opening single quote.
     fn single_quoted(&mut self) -> Result<String, String> {
         let mut out = String::new();
         loop {
             let c = self.next().ok_or("a single-quoted string is not closed")?;
-            if is_single_quote(c) {
-                match self.peek(0) {
-                    Some(d) if is_single_quote(d) => {
-                        self.at += 1;
-                        out.push(d);
-                    }
-                    _ => return Ok(out),
-                }
-            } else {
-                out.push(c);
+            match self.quote(c, is_single_quote) {
+                Some(None) => return Ok(out),
+                Some(Some(d)) => out.push(d),
+                None => out.push(c),
             }
         }
     }
@@ -145,15 +151,13 @@ impl Reader {
         let mut text = String::new();
         loop {
             let c = self.next().ok_or("a double-quoted string is not closed")?;
-            if is_double_quote(c) {
-                match self.peek(0) {
-                    Some(d) if is_double_quote(d) => {
-                        self.at += 1;
-                        text.push(d);
-                        continue;
-                    }
-                    _ => break,
+            match self.quote(c, is_double_quote) {
+                Some(None) => break,
+                Some(Some(d)) => {
+                    text.push(d);
+                    continue;
                 }
+                None => {}
             }
             match c {
                 '$' => match self.dollar()? {
