@@ -36,6 +36,15 @@ impl Generated {
             ..Default::default()
         }
     }
+
+    /// No outputs: an input is invalid (`why`), with the findings that say where.
+    fn invalid(title: &str, why: String, findings: Vec<Finding>) -> Generated {
+        Generated {
+            findings: Rc::new(findings),
+            invalid: true,
+            ..Generated::missing(title, why)
+        }
+    }
 }
 
 /// One step of the guided setup.
@@ -357,18 +366,29 @@ pub fn input_errors(draft: &Draft) -> InputErrors {
     out
 }
 
+/// The keystore findings that say a setting name itself is wrong (its
+/// characters, control characters included, a reserved name, a missing or
+/// invalid client, a setting that is not secure).
+const NAME_CODES: [&str; 6] = [
+    keystore::INVALID_SETTING_NAME,
+    keystore::RESERVED_SETTING,
+    keystore::MISSING_CLIENT_NAME,
+    keystore::INCOMPLETE_NAME,
+    keystore::INVALID_CLIENT_NAME,
+    keystore::NOT_SECURE_SETTING,
+];
+
+fn is_name_error(f: &Finding) -> bool {
+    f.severity == Severity::Error && NAME_CODES.contains(&f.code)
+}
+
+/// No output tab for a body with a wrong setting name: the findings say
+/// what to fix (a line break in a name used to end a Terraform comment).
+const FIX_NAMES: &str = "Fix the setting name above first.";
+
 /// What the engine's keystore checks find wrong with a setting name typed
-/// in a keystore row (its characters, a reserved name, a missing or invalid
-/// client, a setting that is not secure); `None` when empty or valid.
+/// in a keystore row; `None` when empty or valid.
 pub fn keystore_name_error(name: &str) -> Option<String> {
-    const NAME_CODES: [&str; 6] = [
-        keystore::INVALID_SETTING_NAME,
-        keystore::RESERVED_SETTING,
-        keystore::MISSING_CLIENT_NAME,
-        keystore::INCOMPLETE_NAME,
-        keystore::INVALID_CLIENT_NAME,
-        keystore::NOT_SECURE_SETTING,
-    ];
     let name = name.trim();
     if name.is_empty() {
         return None;
@@ -377,7 +397,7 @@ pub fn keystore_name_error(name: &str) -> Option<String> {
     let doc = json::parse_generated(&body);
     let messages: Vec<String> = keystore::validate(&doc, &ValidateOptions::default())
         .into_iter()
-        .filter(|f| f.severity == Severity::Error && NAME_CODES.contains(&f.code))
+        .filter(is_name_error)
         .map(|f| f.message)
         .collect();
     (!messages.is_empty()).then(|| messages.join(" "))
@@ -556,11 +576,7 @@ fn request_block(
             invalid: false,
         },
         // The request cannot be built from these inputs (e.g. the name).
-        Err(why) => Generated {
-            findings: Rc::new(findings),
-            invalid: true,
-            ..Generated::missing(title, sentence(&why))
-        },
+        Err(why) => Generated::invalid(title, sentence(&why), findings),
     }
 }
 
@@ -668,6 +684,9 @@ fn keystore_in(draft: &Draft, secrets: &Secrets, area: KeystoreArea) -> Generate
     };
     let body = keystore::patch_body(&changes);
     let findings = keystore_findings(&body);
+    if findings.iter().any(is_name_error) {
+        return Generated::invalid(TITLE, FIX_NAMES.into(), findings);
+    }
     let advice = keystore::reload_advice(changes.iter().map(SecretChange::name)).note();
     if draft.platform == Platform::SelfManaged {
         let commands = render::elasticsearch_keystore_commands(&changes);
@@ -700,6 +719,13 @@ pub fn keystore_resync(draft: &Draft, secrets: &Secrets, row: &KeystoreRow) -> V
             "A resync adds the value back after removing it: enter the setting name and its value first.",
         )];
     };
+    if keystore_name_error(&row.name).is_some() {
+        return vec![Generated::invalid(
+            "Resync plan",
+            FIX_NAMES.into(),
+            Vec::new(),
+        )];
+    }
     let plan = keystore::resync_plan(&[secret_of(row, value)]);
     plan.steps()
         .iter()
@@ -1224,6 +1250,45 @@ mod tests {
             "s3.client.my.client.access_key",
         ] {
             assert!(keystore_name_error(bad).is_some(), "{bad}");
+        }
+    }
+
+    /// A setting name with an error (a control character above all: a line
+    /// break in a name ended the Terraform comment it was written into and
+    /// the rest became HCL) gets no output tab: the findings say what to fix.
+    #[test]
+    fn a_setting_name_error_renders_no_output_tab() {
+        let injection = "s3.client.default.access_key\nresource \"null_resource\" \"x\" {\n  provisioner \"local-exec\" { command = \"calc\" }\n}\n#";
+        for name in [
+            injection,
+            "s3.client.default.secret_key\u{1b}]0;owned\u{7}",
+            "s3.client.de fault.access_key",
+        ] {
+            assert!(keystore_name_error(name).is_some(), "{name:?}");
+            for remove in [false, true] {
+                for platform in [Platform::Ece, Platform::Ess, Platform::SelfManaged] {
+                    let (mut draft, secrets) = s3_draft();
+                    draft.platform = platform;
+                    draft.keystore[0].name = name.into();
+                    draft.keystore[0].remove = remove;
+                    let generated = keystore(&draft, &secrets);
+                    assert!(generated.outputs.is_empty(), "{name:?} {platform:?}");
+                    assert!(generated.invalid && generated.missing.is_some());
+                    assert!(generated
+                        .findings
+                        .iter()
+                        .any(|f| f.code == ecekit_core::keystore::INVALID_SETTING_NAME));
+                    // The guided flow keeps the rows of its own client only.
+                    if name.starts_with("s3.client.default.") {
+                        let steps = guided_steps(&draft, &secrets);
+                        let step = &steps.iter().find(|s| s.id == "keystore").unwrap();
+                        assert!(step.generated.outputs.is_empty(), "guided {name:?}");
+                    }
+                    for block in keystore_resync(&draft, &secrets, &draft.keystore[0]) {
+                        assert!(block.outputs.is_empty() && block.invalid, "resync {name:?}");
+                    }
+                }
+            }
         }
     }
 

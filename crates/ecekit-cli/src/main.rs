@@ -62,7 +62,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(CliError(message)) => {
-            eprintln!("ecekit: error: {message}");
+            commands::eprint_line(&format!("ecekit: error: {message}"));
             ExitCode::from(2)
         }
     }

@@ -116,7 +116,9 @@ impl Finding {
     }
 
     /// The one-line text form used by the CLI:
-    /// `LINE:COL: SEVERITY[CODE]: message Fix: help (at POINTER)`.
+    /// `LINE:COL: SEVERITY[CODE]: message Fix: help (at POINTER)`, with
+    /// control characters from the input escaped (a line break would split
+    /// the line; a terminal obeys an escape sequence).
     pub fn to_line(&self) -> String {
         let mut line = format!(
             "{}:{}: {}[{}]: {}",
@@ -131,7 +133,10 @@ impl Finding {
             line.push_str(&self.location.pointer);
             line.push(')');
         }
-        line
+        match crate::controls::escape_controls(&line) {
+            std::borrow::Cow::Borrowed(_) => line,
+            std::borrow::Cow::Owned(escaped) => escaped,
+        }
     }
 }
 
@@ -147,11 +152,28 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 }
 
 /// Maps byte offsets to 1-based line and character column.
+///
+/// Columns are counted in characters. On a long line (a minified document
+/// is one line) they are not counted from the line's start for every
+/// finding, which made locating N findings O(N x line length): the index
+/// keeps the number of characters before every [`CHAR_MARK`]-th byte, so a
+/// column costs at most two short counts.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
-    /// The line starts of `text[..scanned]` are in `line_starts`.
+    /// `char_marks[k]`: the number of characters in `text[..k * CHAR_MARK]`.
+    char_marks: Vec<usize>,
+    /// The line starts and character marks of `text[..scanned]` are known.
     scanned: usize,
+}
+
+/// Bytes between two character marks of a [`LineIndex`].
+const CHAR_MARK: usize = 4096;
+
+/// The number of characters that start in `bytes` (UTF-8: every byte that
+/// is not a continuation byte).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -167,6 +189,7 @@ impl LineIndex {
     pub fn lazy() -> Self {
         LineIndex {
             line_starts: vec![0],
+            char_marks: vec![0],
             scanned: 0,
         }
     }
@@ -185,7 +208,19 @@ impl LineIndex {
             self.scanned,
             &mut self.line_starts,
         );
+        while self.char_marks.len() * CHAR_MARK <= end {
+            let k = self.char_marks.len();
+            let chars = count_chars(&text.as_bytes()[(k - 1) * CHAR_MARK..k * CHAR_MARK]);
+            self.char_marks.push(self.char_marks[k - 1] + chars);
+        }
         self.scanned = end;
+    }
+
+    /// The number of characters in `text[..offset]`, from the nearest mark
+    /// (`offset` within what the index has read).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = (offset / CHAR_MARK).min(self.char_marks.len() - 1);
+        self.char_marks[k] + count_chars(&text.as_bytes()[k * CHAR_MARK..offset])
     }
 
     /// 1-based (line, column) of byte offset `offset` in `text` (read up to
@@ -197,10 +232,12 @@ impl LineIndex {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let column = match text.get(start..offset) {
+            Some(s) if s.len() <= 2 * CHAR_MARK => s.chars().count(),
+            Some(_) => self.chars_before(text, offset) - self.chars_before(text, start),
+            // Not at a character boundary: bytes.
+            None => offset - start,
+        };
         (line + 1, column + 1)
     }
 
@@ -330,6 +367,49 @@ mod tests {
         for offset in (0..=text.len()).step_by(13) {
             lazy.extend_to(&text, offset);
             assert_eq!(lazy.position(&text, offset), full.position(&text, offset));
+        }
+    }
+
+    /// Columns on lines far longer than the distance between character
+    /// marks (a minified document) are the characters counted from the
+    /// line's start, exactly as a direct count gives them.
+    #[test]
+    fn columns_on_long_lines_count_characters_from_the_line_start() {
+        let text: String = (0..40_000)
+            .map(|i| match i % 7 {
+                0 => "é",
+                1 => "😀",
+                2 if i % 9_001 == 0 => "\n",
+                3 => "漢",
+                _ => "x",
+            })
+            .collect();
+        let direct = |offset: usize| {
+            let before = &text.as_bytes()[..offset];
+            let start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = match text.get(start..offset) {
+                Some(s) => s.chars().count(),
+                None => offset - start,
+            };
+            (
+                before.iter().filter(|b| **b == b'\n').count() + 1,
+                column + 1,
+            )
+        };
+        let full = LineIndex::new(&text);
+        let mut lazy = LineIndex::lazy();
+        let offsets = (0..=text.len())
+            .step_by(331)
+            .chain((1..30).flat_map(|k| [k * CHAR_MARK - 1, k * CHAR_MARK, k * CHAR_MARK + 1]))
+            .chain([text.len()])
+            .filter(|o| *o <= text.len());
+        for offset in offsets {
+            lazy.extend_to(&text, offset);
+            assert_eq!(full.position(&text, offset), direct(offset), "{offset}");
+            assert_eq!(lazy.position(&text, offset), direct(offset), "{offset}");
         }
     }
 

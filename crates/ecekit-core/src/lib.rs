@@ -3,6 +3,7 @@
 //! Plain Rust with no web dependencies: models, generators, validators,
 //! renderers, and API request building and response parsing.
 
+pub mod controls;
 pub mod finding;
 pub mod json;
 pub mod model;

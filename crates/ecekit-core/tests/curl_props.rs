@@ -33,7 +33,8 @@ const PIECES: &[&str] = &[
     "/proxy/_snapshot/r", "$ELASTICSEARCH_URL/_snapshot/x/_verify", "Authorization: ApiKey ",
     "Content-Type: application/json", "X-Management-Request: true", "{\"secrets\": {",
     "\"s3.client.a.access_key\": {\"value\": \"", "\"type\": \"s3\", \"settings\": {",
-    "\"bucket\": \"b\"", ",", ":", "é", "\u{201c}", "\u{a0}", "\r\n", "<1>", "$(", ")", "`",
+    "\"bucket\": \"b\"", ",", ":", "é", "\u{201c}", "\u{201d}", "\u{201e}", "\u{2018}", "\u{2019}",
+    "\u{201a}", "\u{201b}", "'@", "\u{2019}@", "\u{1b}]0;t\u{7}", "\u{a0}", "\r\n", "<1>", "$(", ")", "`",
     "#", "$ ", "{{ece}}",
 ];
 

@@ -200,13 +200,16 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     let body = match (&args.body, operation.needs_body()) {
         (Some(path), true) => {
             let text = read_text(Some(path))?;
-            if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
-                return Err(CliError(format!(
-                    "the body is not valid JSON (line {}, column {}: {}): `ecekit validate` shows what to fix",
-                    e.line(),
-                    e.column(),
-                    json_error_kind(&e)
-                )));
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(value) => check_setting_names(&value)?,
+                Err(e) => {
+                    return Err(CliError(format!(
+                        "the body is not valid JSON (line {}, column {}: {}): `ecekit validate` shows what to fix",
+                        e.line(),
+                        e.column(),
+                        json_error_kind(&e)
+                    )))
+                }
             }
             Some(text)
         }
@@ -277,12 +280,31 @@ pub fn run(args: Args) -> Result<u8, CliError> {
             // Already written as comments in the command itself.
             NoteLevel::Error => continue,
         };
-        eprintln!("{label}: {}", note.text);
+        super::eprint_line(&format!("{label}: {}", note.text));
     }
     for note in &rendered.notes {
-        eprintln!("note: {note}");
+        super::eprint_line(&format!("note: {note}"));
     }
     Ok(0)
+}
+
+/// Refuses a keystore or repository body whose setting names hold a control
+/// character: Elasticsearch rejects such a name, and written into an output
+/// (a comment, a Terraform file) a line break in it ends the line and turns
+/// the rest of the name into code. The page shows no output for it either.
+fn check_setting_names(body: &serde_json::Value) -> Result<(), CliError> {
+    for field in ["secrets", "settings"] {
+        let names = body.get(field).and_then(|v| v.as_object());
+        for name in names.into_iter().flat_map(|n| n.keys()) {
+            if ecekit_core::controls::first_control(name).is_some() {
+                return Err(CliError(format!(
+                    "the body's setting name `{}` holds a control character: Elasticsearch rejects it, and in the output it would end a line and turn the rest of the name into code (`ecekit validate` shows it). Rename it with letters, digits, `_`, `-` and `.`",
+                    ecekit_core::controls::escape_controls(name)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The kind of a JSON error without its position or any quoted input.

@@ -6,7 +6,6 @@
 use crate::CliError;
 use ecekit_core::keystore::{self, Secret, SecretChange, SecretValue};
 use ecekit_core::{json, Finding, Severity, ValidateOptions};
-use std::io::Read;
 
 const AFTER_HELP: &str = "\
 SOURCE is where the secret value comes from:
@@ -16,6 +15,9 @@ SOURCE is where the secret value comes from:
   stdin       standard input (once per run)
 A trailing newline of a text value read from a file or stdin is dropped, as
 `elasticsearch-keystore add --stdin` does; file values (as_file) keep every byte.
+An empty value (an empty variable, file or stdin) is refused: sent to the
+keystore it replaces a working credential with a blank. --allow-empty says
+that a blank is what you mean.
 Values are never taken from the command line: argv is visible to other users
 (`ps`) and stays in shell history.
 
@@ -63,6 +65,11 @@ pub struct Args {
     /// With --resync: print only this step's body (1 = remove, 2 = add back), as bare JSON
     #[arg(long, value_name = "N", requires = "resync", value_parser = clap::value_parser!(u8).range(1..=2))]
     step: Option<u8>,
+
+    /// Accept an empty value from a SOURCE (refused otherwise: it would
+    /// replace the stored credential with a blank)
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 /// Where a secret (or a platform repository credential) is read from.
@@ -70,6 +77,40 @@ pub(crate) enum Source<'a> {
     Env(&'a str),
     File(&'a str),
     Stdin,
+}
+
+impl Source<'_> {
+    /// As the user wrote it (`env:VAR`, `file:PATH`), or `standard input`.
+    fn label(&self) -> String {
+        match self {
+            Source::Env(var) => format!("env:{var}"),
+            Source::File(path) => format!("file:{path}"),
+            Source::Stdin => "standard input".to_string(),
+        }
+    }
+}
+
+/// Refuses an empty value unless the user said `--allow-empty`: a blank
+/// sent to the keystore (or a platform repository) replaces the working
+/// credential. Names the setting and the source.
+pub(crate) fn check_not_empty(
+    value: &str,
+    name: &str,
+    source: &Source<'_>,
+    allow_empty: bool,
+) -> Result<(), CliError> {
+    if !value.is_empty() || allow_empty {
+        return Ok(());
+    }
+    let why = match source {
+        Source::Env(_) => "the variable is set but empty",
+        Source::File(_) => "the file is empty (or holds only a line break)",
+        Source::Stdin => "nothing was piped in, or only a line break",
+    };
+    Err(CliError(format!(
+        "{name}: the value from {} is empty ({why}); sent, it would replace the working credential with a blank. Give the value, or add --allow-empty if a blank is what you mean",
+        source.label()
+    )))
 }
 
 /// The value read from a source: its text, and whether it came from a file
@@ -129,8 +170,7 @@ pub(crate) fn read_source(
                     "{name}=file: needs a path, e.g. {name}=file:./secret.txt"
                 )));
             }
-            let bytes = std::fs::read(path)
-                .map_err(|e| CliError(format!("cannot read {path} (for {name}): {e}")))?;
+            let bytes = crate::input::read_file(path, &format!("{path} (for {name})"))?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 CliError(format!(
                     "{path} (for {name}) is not UTF-8 text: the keystore API carries values as JSON strings or objects, so binary files cannot be sent"
@@ -148,10 +188,7 @@ pub(crate) fn read_source(
                 )));
             }
             *stdin_used = true;
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| CliError(format!("cannot read standard input (for {name}): {e}")))?;
+            let bytes = crate::input::read_stdin(&format!("standard input (for {name})"))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError(format!("standard input (for {name}) is not UTF-8 text")))?;
             Ok(SourceValue {
@@ -234,7 +271,7 @@ fn check_body(body: &str, resync: bool) -> usize {
         if f.severity == Severity::Error {
             errors += 1;
         }
-        eprintln!("{}", finding_line(f));
+        super::eprint_line(&finding_line(f));
     }
     errors
 }
@@ -320,6 +357,9 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         } else {
             SecretValue::Text(read.text)
         };
+        if let SecretValue::Text(text) = &value {
+            check_not_empty(text, name, source, args.allow_empty)?;
+        }
         let mut secret = Secret::new(*name, value);
         if forced {
             secret.as_file = true;
@@ -381,6 +421,6 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     let mut names: Vec<&str> = secrets.iter().map(|s| s.name.as_str()).collect();
     names.extend(removes.iter().copied());
     let advice = keystore::reload_advice(names);
-    eprintln!("note: {}", advice.note());
+    super::eprint_line(&format!("note: {}", advice.note()));
     Ok(0)
 }

@@ -14,3 +14,27 @@ pub fn end_line_on_terminal(printed: &str) {
         println!();
     }
 }
+
+/// Writes `text` and a line break on stderr, control characters escaped:
+/// messages, findings and notes carry names, paths and values from the
+/// input, and a terminal obeys the escape sequences they may hold (a setting
+/// name with `ESC ]0;...BEL ESC [2J` would retitle and clear it).
+pub fn eprint_line(text: &str) {
+    eprintln!("{}", ecekit_core::controls::escape_controls(text));
+}
+
+/// JSON text with the control characters serde_json writes raw (DEL, C1,
+/// the line separators and bidi controls) as `\uXXXX` escapes: the same
+/// document, safe on a terminal. In serde_json's output any raw control
+/// character other than the pretty-printer's line breaks is inside a string.
+pub fn json_for_terminal(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && ecekit_core::controls::is_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -224,7 +224,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     }
     if !args.quiet {
         for note in output.notes {
-            eprintln!("ecekit: note: {note}");
+            super::eprint_line(&format!("ecekit: note: {note}"));
         }
     }
     Ok(0)

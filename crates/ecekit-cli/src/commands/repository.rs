@@ -2,7 +2,7 @@
 //! settings catalog, after checking it.
 
 use super::keystore::{
-    finding_line, literal_refused, parse_source, read_source, strip_one_newline,
+    check_not_empty, finding_line, literal_refused, parse_source, read_source, strip_one_newline,
 };
 use crate::CliError;
 use ecekit_core::catalog::{self, REPOSITORY_TYPES};
@@ -91,6 +91,11 @@ pub struct Args {
     /// An ECE platform-level repository (/platform/configuration/snapshots/repositories/<name>)
     #[arg(long = "platform-repository")]
     platform_repository: bool,
+
+    /// Accept an empty key read from a source (refused otherwise: it would
+    /// replace the stored key with a blank)
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 pub fn run(args: Args) -> Result<u8, CliError> {
@@ -166,7 +171,9 @@ pub fn run(args: Args) -> Result<u8, CliError> {
             let Some(source) = parse_source(value) else {
                 return Err(literal_refused("--setting", key));
             };
-            strip_one_newline_if_stream(read_source(&source, key, &mut stdin_used)?)
+            let value = strip_one_newline_if_stream(read_source(&source, key, &mut stdin_used)?);
+            check_not_empty(&value, key, &source, args.allow_empty)?;
+            value
         } else {
             value.to_string()
         };
@@ -192,7 +199,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         if f.severity == Severity::Error {
             errors += 1;
         }
-        eprintln!("{}", finding_line(f));
+        super::eprint_line(&finding_line(f));
     }
     if errors > 0 {
         return Err(CliError(format!(
@@ -204,7 +211,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     super::end_line_on_terminal(&text);
     let name = &args.name;
     if args.platform_repository {
-        eprintln!("note: PUT this body to /api/v1/platform/configuration/snapshots/repositories/{name} on the ECE coordinator.");
+        super::eprint_line(&format!("note: PUT this body to /api/v1/platform/configuration/snapshots/repositories/{name} on the ECE coordinator."));
     } else {
         let via = match platform {
             Some(Platform::Ece) => {
@@ -212,7 +219,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
             }
             _ => "",
         };
-        eprintln!("note: register it with `PUT _snapshot/{name}`{via}, then check it with `POST _snapshot/{name}/_verify`.");
+        super::eprint_line(&format!("note: register it with `PUT _snapshot/{name}`{via}, then check it with `POST _snapshot/{name}/_verify`."));
     }
     Ok(0)
 }

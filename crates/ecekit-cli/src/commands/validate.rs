@@ -39,7 +39,10 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     };
     let report = validate(&text, kind, &options);
     if args.format == "json" {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!(
+            "{}",
+            super::json_for_terminal(&serde_json::to_string_pretty(&report)?)
+        );
     } else {
         for finding in &report.findings {
             println!("{}", finding.to_line());

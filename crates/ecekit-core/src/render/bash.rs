@@ -29,11 +29,31 @@ fn double_quoted(text: &str) -> Result<String, RenderError> {
     Ok(format!("\"{text}\""))
 }
 
-/// A fixed word, quoted for bash (single quotes when it needs any).
-fn fixed(text: &str) -> Result<String, RenderError> {
-    shlex::try_quote(text)
-        .map(|q| q.into_owned())
-        .map_err(|_| RenderError::new(format!("{text:?} cannot be quoted for bash")))
+/// A fixed word, quoted for bash: single quotes when it needs any, and
+/// `$'...'` with escapes when it holds control characters, so that the
+/// script never carries one raw (a terminal showing it would obey it).
+/// A NUL cannot be passed in an argument at all.
+pub(crate) fn fixed(text: &str) -> Result<String, RenderError> {
+    if crate::controls::first_control(text).is_none() || text.contains('\0') {
+        return shlex::try_quote(text)
+            .map(|q| q.into_owned())
+            .map_err(|_| RenderError::new(format!("{text:?} cannot be quoted for bash")));
+    }
+    // Every byte but printable ASCII as `\xHH` (bytes, not `\u`, which
+    // depends on the locale): exact, and nothing a terminal obeys.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::from("$'");
+    for b in text.bytes() {
+        if b == b' ' || (b.is_ascii_graphic() && b != b'\\' && b != b'\'') {
+            out.push(char::from(b));
+        } else {
+            out.push_str("\\x");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out.push('\'');
+    Ok(out)
 }
 
 /// A word that may hold variables.
@@ -114,7 +134,9 @@ pub fn curl_bash(request: &Request, options: &RenderOptions) -> Result<Rendered,
     })
 }
 
-/// Splits `text` into lines of at most `width` characters, at spaces.
+/// Splits `text` into lines of at most `width` characters, at spaces. (The
+/// comments it makes carry the engine's own notes, where input appears only
+/// as `{:?}`, with control characters escaped.)
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();

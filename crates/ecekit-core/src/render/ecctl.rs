@@ -14,9 +14,7 @@ fn arg(text: &str) -> Result<String, RenderError> {
         check_double_quotable(text)?;
         Ok(format!("\"{text}\""))
     } else {
-        shlex::try_quote(text)
-            .map(|q| q.into_owned())
-            .map_err(|_| RenderError::new(format!("{text:?} cannot be quoted for bash")))
+        super::bash::fixed(text)
     }
 }
 
@@ -123,7 +121,8 @@ pub fn ecctl(request: &Request, options: &RenderOptions) -> Result<Rendered, Ren
             text.push_str(&format!(
                 "{ecctl} platform repository create {} --type {} --settings settings.json\n",
                 arg(name)?,
-                arg(kind)?
+                // A value from the body: written as is, never expanded.
+                super::bash::fixed(kind)?
             ));
             text.push_str("rm -f settings.json\n");
             files.push(RenderedFile {

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-/// An HCL quoted string: JSON-like escapes, plus `$${` and `%%{` so that
-/// Terraform reads `${...}` (e.g. an IAM `${aws:username}`) literally.
+/// An HCL quoted string: JSON-like escapes (every control character as
+/// `\uXXXX`), plus `$${` and `%%{` so that Terraform reads `${...}` (e.g. an
+/// IAM `${aws:username}`) literally.
 pub(crate) fn hcl_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -19,7 +20,7 @@ pub(crate) fn hcl_string(s: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            c if crate::controls::is_control(c) => {
                 out.push_str(&format!("\\u{:04X}", c as u32));
             }
             c => out.push(c),

@@ -6,12 +6,11 @@
 use crate::keystore::{SecretChange, SecretValue};
 use std::fmt::Write;
 
-/// A word for bash; a NUL (which no command line can carry) is dropped.
+/// A word for bash (control characters escaped); a NUL (which no command
+/// line can carry) is dropped.
 fn quote(text: &str) -> String {
     let clean: String = text.chars().filter(|c| *c != '\0').collect();
-    shlex::try_quote(&clean)
-        .map(|q| q.into_owned())
-        .unwrap_or_default()
+    super::bash::fixed(&clean).unwrap_or_default()
 }
 
 /// One command per change, to run on every node (then reload or restart).

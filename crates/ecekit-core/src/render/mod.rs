@@ -151,6 +151,19 @@ pub fn render(
     }
 }
 
+/// Refuses `text` when it holds a control character: written into a
+/// command, a comment or a Terraform file, a line break ends the line and
+/// makes the rest code (and a terminal showing one raw obeys it).
+pub(crate) fn check_no_control(what: &str, text: &str) -> Result<(), RenderError> {
+    // `{:?}` shows the control characters escaped.
+    match crate::controls::first_control(text) {
+        Some(_) => Err(RenderError::new(format!(
+            "{what} {text:?} holds a control character, which an output cannot carry safely: remove it"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The variables a rendered command needs: the request's, then the CA
 /// certificate's when it is a variable.
 pub(crate) fn needed_variables(request: &Request, options: &RenderOptions) -> Vec<String> {
@@ -176,7 +189,7 @@ pub(crate) fn base_name(request: &Request) -> &'static str {
 pub(crate) fn check_double_quotable(text: &str) -> Result<(), RenderError> {
     if let Some(c) = text
         .chars()
-        .find(|c| matches!(c, '"' | '\\' | '`' | '!') || c.is_control())
+        .find(|c| matches!(c, '"' | '\\' | '`' | '!') || crate::controls::is_control(*c))
     {
         return Err(RenderError::new(format!(
             "{text:?} holds {c:?}, which cannot be written inside double quotes safely"

@@ -15,24 +15,66 @@ use super::{
 };
 use crate::api::{NoteLevel, Request};
 
-/// A single-quoted PowerShell string (no expansion; `'` doubled).
-fn single(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+/// PowerShell's single quotes: `'` and the typographic U+2018..U+201B
+/// (its tokenizer's `IsSingleQuote`). Any of them opens or closes a string.
+fn is_single_quote(c: char) -> bool {
+    matches!(c, '\'' | '\u{2018}'..='\u{201b}')
 }
 
-/// A double-quoted string with `$NAME` as `${env:NAME}`.
+/// PowerShell's double quotes: `"` and U+201C..U+201E (`IsDoubleQuote`).
+fn is_double_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201c}'..='\u{201e}')
+}
+
+/// `text` with each character `doubled` says doubled: in a PowerShell string,
+/// two quote characters in a row stand for the second one.
+fn double_quotes(text: &str, doubled: fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if doubled(c) {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A single-quoted PowerShell string: no expansion; every single-quote
+/// character doubled. Control characters are refused: PowerShell has no
+/// quoting that shows them.
+fn single(text: &str) -> Result<String, RenderError> {
+    super::check_no_control("the value", text)?;
+    Ok(format!("'{}'", double_quotes(text, is_single_quote)))
+}
+
+/// A double-quoted string with `$NAME` as `${env:NAME}` (`"` itself is
+/// refused; the typographic double quotes are doubled).
 fn with_env(text: &str) -> Result<String, RenderError> {
     check_double_quotable(text)?;
     let body = map_variables(text, |name| format!("${{env:{name}}}"));
-    Ok(format!("\"{body}\""))
+    Ok(format!("\"{}\"", double_quotes(&body, is_double_quote)))
 }
 
 fn word(text: &str) -> Result<String, RenderError> {
     if text.contains('$') {
         with_env(text)
     } else {
-        Ok(single(text))
+        single(text)
     }
+}
+
+/// True when a line of `body` starts with a single-quote character and `@`:
+/// that line would end the here-string. PowerShell ends a line at `\r\n`,
+/// `\r` or `\n`.
+fn has_here_string_footer(body: &str) -> bool {
+    let mut line_start = true;
+    for (i, c) in body.char_indices() {
+        if line_start && is_single_quote(c) && body[i + c.len_utf8()..].starts_with('@') {
+            return true;
+        }
+        line_start = matches!(c, '\r' | '\n');
+    }
+    false
 }
 
 /// Renders the request as a curl.exe command for PowerShell.
@@ -72,10 +114,11 @@ pub fn curl_powershell(
     args.push(with_env(&request.url)?);
 
     if let Some(body) = &request.body {
-        // A here-string ends at a line starting with '@; JSON never has one.
-        if body.lines().any(|l| l.starts_with("'@")) {
+        // A here-string ends at a line starting with '@ (or a typographic
+        // single quote and @); JSON never has one.
+        if has_here_string_footer(body) {
             return Err(RenderError::new(
-                "a line of the body starts with '@, which ends a PowerShell here-string: use the bash command, or save the body to a file and pass --data-binary '@file'",
+                "a line of the body starts with '@ (or \u{2019}@), which ends a PowerShell here-string: use the bash command, or save the body to a file and pass --data-binary '@file'",
             ));
         }
         text.push_str("# Windows PowerShell 5.1 pipes ASCII unless told otherwise:\n");

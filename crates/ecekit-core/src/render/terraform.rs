@@ -86,6 +86,9 @@ fn keystore(request: &Request) -> Result<Rendered, RenderError> {
         }
     };
     for (name, entry) in secrets {
+        // Elasticsearch rejects such a name; in a comment, a line break in
+        // it would end the comment and make the rest of the name HCL.
+        super::check_no_control("the setting name", name)?;
         let value = entry.get("value").filter(|v| !v.is_null());
         let Some(value) = value else {
             removed.push(name.clone());
@@ -172,6 +175,8 @@ fn platform_repository(request: &Request) -> Result<Rendered, RenderError> {
     let label = identifier(name, &mut taken);
 
     let mut secret_vars: Vec<(String, String)> = Vec::new();
+    // Keys are written only as escaped HCL strings and as identifiers made
+    // of letters, digits and `_`.
     for key in settings.keys() {
         if is_secret_setting(key) {
             let id = identifier(&format!("{label}_{key}"), &mut taken);

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod hcl;
+pub mod powershell;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
@@ -154,4 +157,102 @@ pub fn require_curl() {
         ok,
         "curl is required by the render tests: apt-get install -y curl"
     );
+}
+
+/// Text built from the pieces that break quoting in some shell or format:
+/// quotes (with PowerShell's typographic ones), `$` expansions, backticks,
+/// backslashes, heredoc and here-string ends, comment starts, line breaks,
+/// terminal escape sequences and other control characters.
+pub fn nasty_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let fixed: Vec<&'static str> = vec![
+        "'", "''", "\"", "\u{2018}", "\u{2019}", "\u{201a}", "\u{201b}", "\u{201c}", "\u{201d}",
+        "\u{201e}", "$", "$HOME", "${PATH}", "$(id)", "`id`", "\\", "\\n", "\n", "\r\n", "\r",
+        "\t", "EOF", "\nEOF\n", "'@", "\n\u{2019}@", "#", "//", "/*", "${x}", "%{y}", "!", "*",
+        ";", "|", "&", "`", "@'", "$env:X", " ", "\u{a0}", "C:\\a", "é", "😀", "\u{7f}", "\u{85}", "\u{9b}", "\u{2028}", "\u{202e}",
+        "\u{1b}]0;title\u{7}", "\u{1b}[2J",
+        "\nresource \"null_resource\" \"x\" {\n  provisioner \"local-exec\" { command = \"calc\" }\n}\n#",
+    ];
+    let piece = prop_oneof![
+        4 => prop::sample::select(fixed).prop_map(String::from),
+        1 => "[ -~]{1,6}",
+        1 => any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+}
+
+/// `$NAME` and `${NAME}` of `text` replaced by `env(NAME)`, as a shell
+/// expands them: what a command means wherever it runs.
+pub fn expand(text: &str, env: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let braced = chars.peek() == Some(&'{');
+        let rest: String = chars.clone().skip(usize::from(braced)).collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let closed = !braced || rest[name.len()..].starts_with('}');
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !closed {
+            out.push('$');
+            continue;
+        }
+        for _ in 0..name.len() + 2 * usize::from(braced) {
+            chars.next();
+        }
+        out.push_str(&env(&name));
+    }
+    out
+}
+
+/// True for the characters no name or path should carry raw: control
+/// characters, line and paragraph separators, and the invisible bidi
+/// controls that reorder how a line reads.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A program `name` in `dir/bin` that records each call's arguments in
+/// `dir/calls/N` (NUL-separated).
+pub fn recording_program(dir: &Path, name: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(dir.join("calls")).unwrap();
+    let path = bin.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/bash\ncalls='{}'\nn=$(ls \"$calls\" | wc -l)\nprintf '%s\\0' \"$@\" > \"$calls/$n\"\n",
+            dir.join("calls").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// The arguments of each recorded call, in order.
+pub fn recorded_calls(dir: &Path) -> Vec<Vec<String>> {
+    let mut calls: Vec<(usize, Vec<String>)> = std::fs::read_dir(dir.join("calls"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let n: usize = e.file_name().to_string_lossy().parse().unwrap();
+            let bytes = std::fs::read(e.path()).unwrap();
+            let mut args: Vec<String> = bytes
+                .split(|b| *b == 0)
+                .map(|a| String::from_utf8(a.to_vec()).unwrap())
+                .collect();
+            args.pop(); // after the last NUL
+            (n, args)
+        })
+        .collect();
+    calls.sort();
+    calls.into_iter().map(|(_, a)| a).collect()
 }
